@@ -1,0 +1,170 @@
+"""Shared test fixtures: a local page server, a real Xvfb desktop with Chromium on it, a real
+headless browser, and a ``surface`` that runs a test on both.
+
+Nothing here is mocked. The desktop fixture starts a real Xvfb and a real Chromium in kiosk mode on
+it; input goes through XTEST like in production. Only to *read back* what the page saw (and to
+load the next test page) do the tests talk to that Chromium over its DevTools port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+import urllib.request
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.async_api import Page, async_playwright
+
+from environments import CHROMIUM_ARGS, Browser, Desktop, find_chromium
+
+TESTS = Path(__file__).parent
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves ``tests/``; ``/slow?ms=N`` answers "saved" after N milliseconds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(TESTS), **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        url = urlparse(self.path)
+        if url.path == "/slow":
+            time.sleep(int(parse_qs(url.query).get("ms", ["300"])[0]) / 1000)
+            body = b"saved"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def page_server() -> Iterator[str]:
+    """Base URL of a local HTTP server serving ``tests/pages``."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_for_url(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            await asyncio.to_thread(urllib.request.urlopen, url, None, 1)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{url} did not answer within {timeout} s") from None
+            await asyncio.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+async def desktop() -> AsyncIterator[Desktop]:
+    async with Desktop(1280, 800) as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+async def desktop_page(desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Page]:
+    """The page of a real Chromium in kiosk mode on the desktop, reached over DevTools for reading."""
+    port = free_port()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    await desktop.launch([
+        find_chromium() or "chromium", *CHROMIUM_ARGS, "--kiosk", "--force-device-scale-factor=1",
+        "--window-position=0,0", "--window-size=1280,800", f"--remote-debugging-port={port}",
+        f"--user-data-dir={profile}", "--no-default-browser-check", "--password-store=basic", "about:blank",
+    ])
+    await wait_for_url(f"http://127.0.0.1:{port}/json/version")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        context = browser.contexts[0]
+        while not context.pages:
+            await asyncio.sleep(0.05)
+        yield context.pages[0]
+        await browser.close()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with Browser(1280, 800, headless=True) as env:
+        yield env
+
+
+@dataclass
+class Surface:
+    """An environment plus the page it shows, so one test runs on Desktop and on Browser."""
+
+    kind: str
+    env: Desktop | Browser
+    base_url: str
+    control: Page | None = None
+    """On the desktop: the kiosk Chromium's page over DevTools. In the browser: None (use env.page)."""
+
+    @property
+    def page(self) -> Page:
+        return self.control if self.control is not None else self.env.page  # type: ignore[union-attr]
+
+    async def load(self, path: str = "/pages/input.html") -> None:
+        await self.page.goto(self.base_url + path)
+        await self.page.wait_for_function("document.readyState === 'complete'")
+        # Two frames, so the first paint is on screen before XTEST input arrives.
+        await self.page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+    async def events(self, kind: str | None = None) -> list[dict[str, Any]]:
+        events = await self.page.evaluate("window.__events")
+        return [e for e in events if kind is None or e["type"] == kind]
+
+    async def value(self, selector: str, expression: str = "el => el.value") -> Any:
+        return await self.page.eval_on_selector(selector, expression)
+
+    async def wait_for(self, expression: str, timeout: float = 5.0) -> Any:
+        """Wait until a page expression is truthy; the page may lag a little behind X input."""
+        handle = await self.page.wait_for_function(expression, timeout=timeout * 1000)
+        return json.loads(json.dumps(await handle.json_value()))
+
+
+@pytest.fixture
+async def surface(
+    request: pytest.FixtureRequest, page_server: str, desktop: Desktop, desktop_page: Page, browser: Browser
+) -> Surface:
+    if request.param == "desktop":
+        result = Surface("desktop", desktop, page_server, control=desktop_page)
+    else:
+        result = Surface("browser", browser, page_server)
+    await result.load()
+    return result
+
+
+@pytest.fixture
+async def browser_surface(page_server: str, browser: Browser) -> Surface:
+    result = Surface("browser", browser, page_server)
+    await result.load()
+    return result
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    explicit = any("surface" in str(m.args[0]) for m in metafunc.definition.iter_markers("parametrize"))
+    if "surface" in metafunc.fixturenames and not explicit:
+        metafunc.parametrize("surface", ["desktop", "browser"], indirect=True)
