@@ -13,7 +13,7 @@ Every package adds its own branch in its own ``errors.py``; the whole tree::
     │   ├── DisplayError                    the X server is gone or never answered
     │   ├── BrowserCrashed                  Chromium died or disconnected
     │   └── RemoteUnreachable               the sandbox server cannot be reached
-    └── agent errors                    (agent/errors.py): ModelError, PolicyDenied, RunError, ...
+    └── RunError                        (agent/errors.py) ends a run; ModelError, PolicyDenied, ...
 
 ``ActionError`` subclasses ``ValueError`` where they are raised inside pydantic validators, so that
 pydantic reports them as validation errors naming the field.
@@ -34,6 +34,9 @@ __all__ = [
 
 class ScreenloopError(Exception):
     """Base of every error screenloop raises on purpose."""
+
+    run_dir: str | None = None
+    """Set on an error that ended a run: the folder holding everything recorded before it."""
 
 
 class UserError(ScreenloopError, ValueError):
