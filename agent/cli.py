@@ -1,10 +1,35 @@
-"""The ``screenloop`` command: thin over the Python API."""
+"""The ``screenloop`` command: thin over the Python API.
+
+Exit codes: 0 success, 1 failed, 2 unverified, 3 budget exceeded, 4 interrupted, 64 usage error.
+"""
 
 from __future__ import annotations
 
-import typer
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="screenloop: a computer-use agent runtime.")
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from actions import ScreenloopError, UserError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="screenloop: a computer-use agent runtime.",
+                  pretty_exceptions_enable=False)
+
+USAGE_ERROR = 64
+_CLICK_USAGE_EXIT = 2  # click exits usage errors with 2, which here means "unverified"
+_chosen_exit: int | None = None
+
+
+def _exit(code: int) -> typer.Exit:
+    """The exit of a command that chose its code (so a 2 here is "unverified", not a usage error)."""
+    global _chosen_exit
+    _chosen_exit = code
+    return typer.Exit(code)
 
 
 @app.callback()
@@ -13,14 +38,104 @@ def _root() -> None:
 
 
 @app.command()
+def run(
+    task: Annotated[str, typer.Argument(help="What to do, in plain words.")],
+    model: Annotated[Optional[str], typer.Option(envvar="SCREENLOOP_MODEL", help=(
+        "openai:gpt-5.4, anthropic:claude-sonnet-4-6, openai-compat:NAME@URL, replay:RUN_DIR"))] = None,
+    env: Annotated[str, typer.Option(help="desktop or browser")] = "browser",
+    start_url: Annotated[Optional[str], typer.Option(help="Open this URL first.")] = None,
+    app_command: Annotated[Optional[str], typer.Option("--app", help="A desktop program to start.")] = None,
+    effort: Annotated[str, typer.Option(help="none, low, medium, high or xhigh")] = "medium",
+    max_steps: Annotated[int, typer.Option(help="Budget: model turns.")] = 30,
+    max_cost: Annotated[Optional[float], typer.Option(help="Budget: US dollars.")] = None,
+    max_time: Annotated[Optional[float], typer.Option(help="Budget: wall seconds.")] = None,
+    policy: Annotated[Optional[Path], typer.Option(help="Policy file (YAML).")] = None,
+    allow_domain: Annotated[Optional[list[str]], typer.Option(help="Host pattern the browser may load (repeat).")] = None,
+    secret: Annotated[Optional[list[str]], typer.Option(help="NAME=env:VAR or NAME=file:PATH (repeat).")] = None,
+    check: Annotated[Optional[list[str]], typer.Option(help="KIND:ARG, e.g. url_matches:/done (repeat).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs"),
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON result on stdout.")] = False,
+    approve_all: Annotated[bool, typer.Option(help="Approve every confirmation (headless).")] = False,
+    approver: Annotated[Optional[str], typer.Option(help="Command that approves (exit 0) a request on stdin.")] = None,
+    width: Annotated[int, typer.Option(help="Screen width.")] = 1280,
+    height: Annotated[int, typer.Option(help="Screen height.")] = 800,
+    headed: Annotated[bool, typer.Option(help="Show the browser window (needs a display).")] = False,
+) -> None:
+    """Run a task with a model until checks pass, it fails, or a budget runs out."""
+    from .runner import RunOptions, run_from_options
+
+    options = RunOptions(
+        task=task, model=model, env=env, start_url=start_url, app=app_command, effort=effort,
+        max_steps=max_steps, max_cost=max_cost, max_time=max_time, policy=policy,
+        allow_domains=allow_domain or [], secrets=secret or [], checks=check or [], out=out,
+        approve_all=approve_all, approver=approver, width=width, height=height, headed=headed,
+        interactive=sys.stdin.isatty() and not json_output,
+    )
+    console = Console(stderr=json_output)
+    result = asyncio.run(run_from_options(options, console=console, live=True))
+    if json_output:
+        print(result.model_dump_json())
+    else:
+        console.print(f"report: {result.run_dir / 'report.html'}")
+    raise _exit(result.exit_code)
+
+
+@app.command()
+def runs(out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs")) -> None:
+    """List recorded runs, newest first."""
+    from .events import RunFinished, RunStarted, read_events
+
+    table = Table()
+    for column in ("run", "status", "steps", "cost", "task"):
+        table.add_column(column)
+    folders = sorted((p for p in out.glob("*") if (p / "run.jsonl").exists()), reverse=True) if out.exists() else []
+    for folder in folders:
+        started = finished = None
+        for event in read_events(folder):
+            if isinstance(event, RunStarted):
+                started = event
+            elif isinstance(event, RunFinished):
+                finished = event
+        table.add_row(folder.name, finished.status if finished else "incomplete",
+                      str(finished.steps) if finished else "?",
+                      f"${finished.usage.cost_usd:.4f}" if finished else "?", started.task[:70] if started else "")
+    Console().print(table if folders else f"no runs in {out}")
+
+
+@app.command()
+def report(
+    run_ref: Annotated[str, typer.Argument(metavar="RUN", help="A run folder, or a run id under --out.")],
+    out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs"),
+) -> None:
+    """Render (or re-render) a run's report.html, also for a run that was killed."""
+    from .report import write_report
+
+    folder = Path(run_ref) if Path(run_ref).is_dir() else out / run_ref
+    if not (folder / "run.jsonl").exists():
+        raise UserError(f"no run at {folder} (no run.jsonl)")
+    print(write_report(folder))
+
+
+@app.command()
 def selfcheck() -> None:
     """Open a Desktop, launch Chromium on a local page, click, and print what the page saw."""
-    import asyncio
-
     from .selfcheck import run_selfcheck
 
-    raise typer.Exit(asyncio.run(run_selfcheck()))
+    raise _exit(asyncio.run(run_selfcheck()))
 
 
 def main() -> None:
-    app()
+    """Entry point: usage errors exit 64 (not click's 2, which means "unverified" here)."""
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if code == _CLICK_USAGE_EXIT and _chosen_exit != code:
+            code = USAGE_ERROR
+        sys.exit(code)
+    except UserError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}")
+        sys.exit(USAGE_ERROR)
+    except ScreenloopError as exc:
+        Console(stderr=True).print(f"[red]error:[/] {exc}")
+        sys.exit(1)

@@ -30,13 +30,40 @@ TESTS = Path(__file__).parent
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Serves ``tests/``; ``/slow?ms=N`` answers "saved" after N milliseconds."""
+    """Serves ``tests/``; ``/slow?ms=N`` answers "saved" after N milliseconds; ``POST /submit``
+    stores a JSON form, ``GET /submissions`` lists them, ``POST /delete`` is the dangerous button."""
+
+    submissions: list[dict[str, Any]] = []
+    deletions: list[float] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/submit":
+            record = json.loads(body or b"{}")
+            _Handler.submissions.append(record)
+            self._json({"id": len(_Handler.submissions)})
+        elif self.path == "/delete":
+            _Handler.deletions.append(time.time())
+            self._json({"deleted": True})
+        else:
+            self.send_error(404)
+
+    def _json(self, data: Any) -> None:
+        payload = json.dumps(data).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(TESTS), **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         url = urlparse(self.path)
+        if url.path == "/submissions":
+            self._json({"submissions": _Handler.submissions, "deletions": len(_Handler.deletions)})
+            return
         if url.path == "/slow":
             time.sleep(int(parse_qs(url.query).get("ms", ["300"])[0]) / 1000)
             body = b"saved"
@@ -60,6 +87,19 @@ def page_server() -> Iterator[str]:
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
+
+
+@pytest.fixture
+def submissions(page_server: str) -> list[dict[str, Any]]:
+    """What the form page saved during this test (cleared before it)."""
+    _Handler.submissions.clear()
+    _Handler.deletions.clear()
+    return _Handler.submissions
+
+
+@pytest.fixture
+def deletions(submissions: list[dict[str, Any]]) -> list[float]:
+    return _Handler.deletions
 
 
 def free_port() -> int:

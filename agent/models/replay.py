@@ -7,7 +7,11 @@ cannot pass with a run that diverged from its script.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
+
+from actions import UserError
 
 from ..errors import ScriptExhausted
 from .base import Model, ModelInput, Turn
@@ -23,6 +27,23 @@ class ReplayModel(Model):
         self.turns = list(turns)
         self.requests: list[ModelInput] = []
         """Every input the run sent, for tests to inspect."""
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> ReplayModel:
+        """Turns from a run folder (its ``model_turn`` events), or a JSON list / JSON-lines file of turns."""
+        source = Path(path)
+        if source.is_dir():
+            from ..events import TurnEvent, read_events  # events import models.base; import late
+
+            turns = [e.turn for e in read_events(source) if isinstance(e, TurnEvent)]
+            return cls(turns, name=f"replay:{source}")
+        try:
+            text = source.read_text()
+        except OSError as exc:
+            raise UserError(f"cannot read recorded turns from {source}: {exc.strerror}") from exc
+        stripped = text.strip()
+        items = json.loads(stripped) if stripped.startswith("[") else [json.loads(l) for l in stripped.splitlines() if l.strip()]
+        return cls([Turn.model_validate(item) for item in items], name=f"replay:{source}")
 
     @property
     def remaining(self) -> int:

@@ -1,0 +1,105 @@
+"""From options to a finished run: build the model, policy, secrets, checks and environment, then
+run the agent. The CLI and ``run_task`` (the synchronous entry point for scripts) both come here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+
+from actions import UserError
+
+from .approval import Approver, deny_all
+from .approvers import CommandApprover, TerminalApprover, approve_all
+from .checks import parse_check
+from .launch import open_environment
+from .live import LiveView
+from .loop import Agent, Budget, RunResult
+from .models.base import Model
+from .policy import Policy
+from .secrets import Secrets
+
+__all__ = ["RunOptions", "build_model", "run_from_options", "run_task"]
+
+
+class RunOptions(BaseModel):
+    """Everything ``screenloop run`` takes, validated once."""
+
+    task: str
+    model: str | None = None
+    env: str = "browser"
+    start_url: str | None = None
+    app: str | None = None
+    effort: str = "medium"
+    max_steps: int = 30
+    max_cost: float | None = None
+    max_time: float | None = None
+    policy: Path | None = None
+    allow_domains: list[str] = Field(default_factory=list)
+    secrets: list[str] = Field(default_factory=list)
+    checks: list[str] = Field(default_factory=list)
+    out: Path = Path("runs")
+    approve_all: bool = False
+    approver: str | None = None
+    width: int = 1280
+    height: int = 800
+    headed: bool = False
+    interactive: bool = False
+
+
+def build_model(spec: str | None, *, effort: str = "medium", approver: Approver = deny_all) -> Model:
+    """A model from its spec; ``replay:PATH`` plays a recorded run (or a file of turns) back."""
+    if not spec:
+        raise UserError("no model: pass --model (e.g. anthropic:claude-sonnet-4-6) or set SCREENLOOP_MODEL")
+    if spec.startswith("replay:"):
+        from .models.replay import ReplayModel
+
+        return ReplayModel.from_file(spec.removeprefix("replay:"))
+    try:
+        from .models import make_model  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise UserError(f"model {spec!r}: no provider adapters are installed in this build") from exc
+    return make_model(spec, effort=effort, approver=approver)
+
+
+def choose_approver(options: RunOptions, console: Console) -> Approver:
+    if options.approve_all and options.approver:
+        raise UserError("--approve-all and --approver exclude each other")
+    if options.approve_all:
+        return approve_all
+    if options.approver:
+        return CommandApprover(options.approver)
+    return TerminalApprover(console) if options.interactive else deny_all
+
+
+async def run_from_options(options: RunOptions, *, console: Console | None = None, live: bool = False) -> RunResult:
+    console = console or Console(stderr=True)
+    if options.effort not in ("none", "low", "medium", "high", "xhigh"):
+        raise UserError(f"--effort must be none, low, medium, high or xhigh, got {options.effort!r}")
+    policy = Policy.load(options.policy) if options.policy else Policy()
+    if options.allow_domains:
+        policy.domains.allow.extend(options.allow_domains)
+    secrets = Secrets.from_specs(options.secrets)
+    checks = [parse_check(spec) for spec in options.checks]
+    approver = choose_approver(options, console)
+    budget = Budget(max_steps=options.max_steps, max_cost_usd=options.max_cost, max_time_s=options.max_time)
+    model = build_model(options.model, effort=options.effort, approver=approver)
+    config: dict[str, Any] = {"model": options.model, "environment": options.env, "start_url": options.start_url,
+                              "app": options.app, "effort": options.effort, "size": [options.width, options.height]}
+    async with open_environment(options.env, width=options.width, height=options.height, start_url=options.start_url,
+                                app=options.app, headed=options.headed, request_guard=policy.url_blocked) as env:
+        agent = Agent(model, env, policy=policy, checks=checks, budget=budget, secrets=secrets, approver=approver,
+                      runs_dir=options.out, config=config, listeners=[LiveView(console)] if live else [])
+        try:
+            return await agent.run(options.task)
+        finally:
+            await model.close()
+
+
+def run_task(task: str, **options: Any) -> RunResult:
+    """Run a task synchronously, for scripts: ``run_task("...", model="...", env="browser", start_url=...)``."""
+    return asyncio.run(run_from_options(RunOptions(task=task, **options)))
