@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml scripts/setup.sh
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/screenloop selfcheck
+	$(VENV)/bin/screenloop demo
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

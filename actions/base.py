@@ -208,6 +208,8 @@ class Navigate(_Action):
     @classmethod
     def _scheme(cls, url: str) -> str:
         url = url.strip()
+        if "{{" in url:  # a workflow template ({{ inputs.base_url }}/login), checked once rendered
+            return url
         if not _URL.match(url):
             if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE) and "://" in url:
                 raise ValueError(f"unsupported URL scheme in {url!r}; use http or https")

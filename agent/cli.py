@@ -39,10 +39,10 @@ def _root() -> None:
 
 @app.command()
 def run(
-    task: Annotated[str, typer.Argument(help="What to do, in plain words.")],
+    task: Annotated[str, typer.Argument(help="What to do, in plain words; or a workflow file to replay.")],
     model: Annotated[Optional[str], typer.Option(envvar="SCREENLOOP_MODEL", help=(
         "openai:gpt-5.4, anthropic:claude-sonnet-4-6, openai-compat:NAME@URL, replay:RUN_DIR"))] = None,
-    env: Annotated[str, typer.Option(help="desktop or browser")] = "browser",
+    env: Annotated[Optional[str], typer.Option(help="desktop or browser (default: browser, or the workflow's)")] = None,
     start_url: Annotated[Optional[str], typer.Option(help="Open this URL first.")] = None,
     app_command: Annotated[Optional[str], typer.Option("--app", help="A desktop program to start.")] = None,
     effort: Annotated[str, typer.Option(help="none, low, medium, high or xhigh")] = "medium",
@@ -57,9 +57,10 @@ def run(
     json_output: Annotated[bool, typer.Option("--json", help="One JSON result on stdout.")] = False,
     approve_all: Annotated[bool, typer.Option(help="Approve every confirmation (headless).")] = False,
     approver: Annotated[Optional[str], typer.Option(help="Command that approves (exit 0) a request on stdin.")] = None,
-    width: Annotated[int, typer.Option(help="Screen width.")] = 1280,
-    height: Annotated[int, typer.Option(help="Screen height.")] = 800,
+    width: Annotated[Optional[int], typer.Option(help="Screen width (default 1280).")] = None,
+    height: Annotated[Optional[int], typer.Option(help="Screen height (default 800).")] = None,
     headed: Annotated[bool, typer.Option(help="Show the browser window (needs a display).")] = False,
+    input_value: Annotated[Optional[list[str]], typer.Option("--input", help="Workflow input NAME=VALUE (repeat).")] = None,
 ) -> None:
     """Run a task with a model until checks pass, it fails, or a budget runs out."""
     from .runner import RunOptions, run_from_options
@@ -69,7 +70,7 @@ def run(
         max_steps=max_steps, max_cost=max_cost, max_time=max_time, policy=policy,
         allow_domains=allow_domain or [], secrets=secret or [], checks=check or [], out=out,
         approve_all=approve_all, approver=approver, width=width, height=height, headed=headed,
-        interactive=sys.stdin.isatty() and not json_output,
+        interactive=sys.stdin.isatty() and not json_output, inputs=input_value or [],
     )
     console = Console(stderr=json_output)
     result = asyncio.run(run_from_options(options, console=console, live=True))
@@ -114,6 +115,44 @@ def report(
     if not (folder / "run.jsonl").exists():
         raise UserError(f"no run at {folder} (no run.jsonl)")
     print(write_report(folder))
+
+
+@app.command()
+def export(
+    run_ref: Annotated[str, typer.Argument(metavar="RUN", help="A run folder, or a run id under --out.")],
+    as_: Annotated[str, typer.Option("--as", help="workflow or playwright")] = "workflow",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: in the run folder).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs"),
+    force: Annotated[bool, typer.Option(help="Export a run that did not succeed.")] = False,
+) -> None:
+    """Turn a run that worked into a workflow (zero-model replays) or a standalone Playwright script."""
+    folder = Path(run_ref) if Path(run_ref).is_dir() else out / run_ref
+    if not (folder / "run.jsonl").exists():
+        raise UserError(f"no run at {folder} (no run.jsonl)")
+    if as_ == "workflow":
+        from .export import export_workflow
+
+        workflow = asyncio.run(export_workflow(folder, allow_unsuccessful=force))
+        path = workflow.save(output or folder / "workflow.yaml")
+    elif as_ == "playwright":
+        from .export_playwright import export_playwright
+
+        path = output or folder / "replay_playwright.py"
+        path.write_text(export_playwright(folder, allow_unsuccessful=force), encoding="utf-8")
+    else:
+        raise UserError(f"--as must be workflow or playwright, got {as_!r}")
+    print(path)
+
+
+@app.command()
+def demo(
+    variant: Annotated[str, typer.Option(help="standard, moved or renamed: the app the workflow meets.")] = "standard",
+    out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs"),
+) -> None:
+    """Replay the invoice workflow on the demo app in a virtual desktop: no API key, no network."""
+    from .demo import run_demo
+
+    raise _exit(asyncio.run(run_demo(variant=variant, out=out)))
 
 
 @app.command()

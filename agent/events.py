@@ -25,6 +25,7 @@ from .models.base import Turn, Usage
 __all__ = [
     "ActionEvent",
     "ChecksEvent",
+    "ElementInfo",
     "Event",
     "NoteEvent",
     "ObservationEvent",
@@ -33,6 +34,7 @@ __all__ = [
     "RunStarted",
     "RunStatus",
     "TurnEvent",
+    "WorkflowStepEvent",
     "new_run_id",
     "read_events",
 ]
@@ -72,6 +74,20 @@ class TurnEvent(_Event):
     model_ms: float
 
 
+class ElementInfo(BaseModel):
+    """The page element under an action's point, captured before the action ran (browser only)."""
+
+    role: str | None = None
+    name: str | None = None
+    """Accessible name: aria-label, the label of a field, or the text of a button or link."""
+    selector: str | None = None
+    """A CSS selector that found exactly this element when it was recorded."""
+    tag: str | None = None
+    text: str | None = None
+    box: tuple[float, float, float, float] | None = None
+    """Left, top, right, bottom in screen pixels."""
+
+
 class ActionEvent(_Event):
     event: Literal["action"] = "action"
     step: int
@@ -88,6 +104,9 @@ class ActionEvent(_Event):
     settle_ms: float = 0.0
     source: Literal["model", "workflow", "healed", "runtime"] = "model"
     """Who asked for it: the model, a workflow replay, a healed step, or the runtime (cleanup)."""
+    element: ElementInfo | None = None
+    screenshot: str | None = None
+    """The screen just before this action, when it differs from the step's observation (batches)."""
 
 
 class NoteEvent(_Event):
@@ -95,6 +114,17 @@ class NoteEvent(_Event):
     step: int
     message: str
     """Something the runtime told the model or noticed (repetition, a parse error, a denial)."""
+
+
+class WorkflowStepEvent(_Event):
+    """How a workflow step was replayed: found in place, moved, healed by the model, or failed."""
+
+    event: Literal["workflow_step"] = "workflow_step"
+    step: int
+    goal: str
+    status: Literal["in_place", "moved", "healed", "no_anchor", "failed"]
+    delta: tuple[int, int] = (0, 0)
+    how: str = ""
 
 
 class CheckResultModel(BaseModel):
@@ -121,7 +151,8 @@ class RunFinished(_Event):
 
 
 Event = Annotated[
-    Union[RunStarted, ObservationEvent, TurnEvent, ActionEvent, NoteEvent, ChecksEvent, RunFinished],
+    Union[RunStarted, ObservationEvent, TurnEvent, ActionEvent, NoteEvent, ChecksEvent, WorkflowStepEvent,
+          RunFinished],
     Field(discriminator="event"),
 ]
 _EVENT = TypeAdapter(Event)

@@ -12,10 +12,10 @@ from actions import Action, ActionError, MouseDown, MouseUp, TypeSecret, TypeTex
 from environments import ActionResult, Environment, Observation
 
 from .approval import ApprovalRequest, Approver, deny_all
-from .events import ActionEvent, RunRecorder
+from .events import ActionEvent, ElementInfo, RunRecorder
 from .models.base import ActionFeedback
 from .policy import Policy
-from .screen import text_near
+from .screen import element_at, text_near
 from .secrets import Secrets
 
 __all__ = ["Executor"]
@@ -33,12 +33,20 @@ class Executor:
         self.policy = policy or Policy()
         self.secrets = secrets or Secrets()
         self.approver = approver
+        self.last_event: ActionEvent | None = None
+        """The event of the last action run, with the element found under its point."""
         self.pressed: set[str] = set()
         """Mouse buttons a ``mouse_down`` left pressed, released when the run ends."""
 
     async def run(self, action: Action, observation: Observation, *, step: int, index: int,
-                  source: Source = "model") -> tuple[ActionFeedback, ActionResult | None]:
-        """Decide, execute and record one action; the feedback is what the model is told."""
+                  source: Source = "model", screenshot: str | None = None) -> tuple[ActionFeedback, ActionResult | None]:
+        """Decide, execute and record one action; the feedback is what the model is told.
+
+        ``observation`` is the screen just before the action (``screenshot`` names its file when
+        it is not the step's own); in a browser the element under the point is recorded too, so
+        a workflow exported from this run can find it again.
+        """
+        self.last_event = None
         decision, reason = await self.decide(action, observation)
         if decision == "deny":
             error = f"denied by policy: {reason}"
@@ -49,6 +57,7 @@ class Executor:
         except ActionError as exc:
             self._record(step, index, action, decision, ok=False, error=str(exc), source=source)
             return ActionFeedback(ok=False, error=str(exc)), None
+        element = await self._element(action)
         result = await self.env.execute(concrete)
         if result.ok and isinstance(action, MouseDown):
             self.pressed.add(action.button)
@@ -56,12 +65,23 @@ class Executor:
             self.pressed.discard(action.button)
         error = self.secrets.redact(result.error) if result.error else None
         output = self.secrets.redact(result.output) if result.output else None
-        self.recorder.write(ActionEvent(
+        self.last_event = ActionEvent(
             step=step, index=index, action=action, decision=decision, ok=result.ok, error=error,
             changed=result.changed, output=output, execute_ms=result.elapsed_ms - result.settle_ms,
-            settle_ms=result.settle_ms, source=source,
-        ))
+            settle_ms=result.settle_ms, source=source, element=element, screenshot=screenshot,
+        )
+        self.recorder.write(self.last_event)
         return ActionFeedback(ok=result.ok, error=error, output=output, image=result.image), result
+
+    async def _element(self, action: Action) -> ElementInfo | None:
+        point = action_point(action)
+        if point is None:
+            return None
+        try:
+            found = await element_at(self.env, *point)
+        except Exception:  # a page mid-navigation has no element to report; the action still runs
+            return None
+        return ElementInfo.model_validate(found) if found else None
 
     async def decide(self, action: Action, observation: Observation) -> tuple[Literal["allow", "deny", "confirmed"], str]:
         """The policy's verdict, with confirmation asked of the approver. Unreadable text is "confirm"."""

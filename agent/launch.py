@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shlex
-import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 from actions import UserError
-from environments import CHROMIUM_ARGS, BaseEnvironment, Browser, Desktop, find_chromium
+from environments import BaseEnvironment, Browser, Desktop
 
 __all__ = ["EnvKind", "open_environment"]
 
@@ -45,18 +44,13 @@ async def open_environment(
     if kind != "desktop":
         raise UserError(f"--env must be desktop or browser, got {kind!r}")
     async with Desktop(width, height) as desktop:
-        with tempfile.TemporaryDirectory(prefix="screenloop-chromium-") as profile:
-            if app:
-                await desktop.launch(shlex.split(app))
-            elif start_url:
-                chromium = find_chromium()
-                if chromium is None:
-                    raise UserError("no Chromium to open --start-url on the desktop; install Debian's chromium")
-                await desktop.launch([chromium, *CHROMIUM_ARGS, "--kiosk", f"--user-data-dir={profile}",
-                                      "--window-position=0,0", f"--window-size={width},{height}", start_url])
-            if app or start_url:
-                await _wait_for_first_paint(desktop, ready_timeout)
-            yield desktop
+        if app:
+            await desktop.launch(shlex.split(app))
+        elif start_url:
+            await desktop.launch_chromium(start_url)
+        if app or start_url:
+            await _wait_for_first_paint(desktop, ready_timeout)
+        yield desktop
 
 
 async def _wait_for_first_paint(desktop: Desktop, timeout: float) -> None:

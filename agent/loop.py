@@ -19,7 +19,7 @@ from typing import Any
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
-from actions import Action, Done, Fail, Screenshot, ScreenloopError, Wait
+from actions import Action, Done, Fail, Screenshot, ScreenloopError, Wait, action_point
 from environments import Environment, EnvironmentFailure, Observation
 
 from .approval import Approver, deny_all
@@ -249,6 +249,13 @@ class Agent:
                                         observe_ms=(time.perf_counter() - began) * 1000))
         return observation
 
+    async def _capture(self, state: _State, index: int) -> tuple[Observation, str]:
+        observation = await self.env.observe()
+        observation = await mask_sensitive_fields(self.env, observation, [self.secrets.value(n) for n in self.secrets.names])
+        path = self.run_dir / f"step-{state.step:04d}-{index}.png"
+        await asyncio.to_thread(_save_png, observation.image, path)
+        return observation, path.name
+
     async def _ask(self, task: str, observation: Observation, state: _State, recorder: RunRecorder) -> Turn | None:
         """One model call; None when a stop was requested while waiting for it."""
         request = ModelInput(task=task, observation=observation, step=state.step, feedback=state.feedback,
@@ -293,7 +300,12 @@ class Agent:
                 continue
             item = ActionFeedback(ok=True)
             for action in self.secrets.expand([original]):  # a typed placeholder becomes type_secret
-                part, _ = await executor.run(action, observation, step=state.step, index=index)
+                shot = None
+                if index > 0 and action_point(action) is not None:
+                    # Later actions of a batch aim at a screen the earlier ones changed: keep that
+                    # screen too, so the report and an exported workflow see what this one saw.
+                    observation, shot = await self._capture(state, index)
+                part, _ = await executor.run(action, observation, step=state.step, index=index, screenshot=shot)
                 index += 1
                 if not part.ok or part.output or part.image is not None:
                     item = part

@@ -30,8 +30,9 @@ class RunOptions(BaseModel):
     """Everything ``screenloop run`` takes, validated once."""
 
     task: str
+    """The task in words, or the path of a workflow file (``.yaml``) to replay."""
     model: str | None = None
-    env: str = "browser"
+    env: str | None = None
     start_url: str | None = None
     app: str | None = None
     effort: str = "medium"
@@ -45,10 +46,16 @@ class RunOptions(BaseModel):
     out: Path = Path("runs")
     approve_all: bool = False
     approver: str | None = None
-    width: int = 1280
-    height: int = 800
+    width: int | None = None
+    height: int | None = None
     headed: bool = False
     interactive: bool = False
+    inputs: list[str] = Field(default_factory=list)
+    """``NAME=VALUE`` inputs of a workflow."""
+
+    @property
+    def is_workflow(self) -> bool:
+        return self.task.endswith((".yaml", ".yml")) and Path(self.task).is_file()
 
 
 def build_model(spec: str | None, *, effort: str = "medium", approver: Approver = deny_all) -> Model:
@@ -86,17 +93,56 @@ async def run_from_options(options: RunOptions, *, console: Console | None = Non
     secrets = Secrets.from_specs(options.secrets)
     checks = [parse_check(spec) for spec in options.checks]
     approver = choose_approver(options, console)
+    listeners = [LiveView(console)] if live else []
+    if options.is_workflow:
+        return await _replay(options, policy, secrets, checks, approver, listeners)
+    if options.inputs:
+        raise UserError("--input is for workflow files; a task in words has no inputs")
     budget = Budget(max_steps=options.max_steps, max_cost_usd=options.max_cost, max_time_s=options.max_time)
     model = build_model(options.model, effort=options.effort, approver=approver)
-    config: dict[str, Any] = {"model": options.model, "environment": options.env, "start_url": options.start_url,
-                              "app": options.app, "effort": options.effort, "size": [options.width, options.height]}
-    async with open_environment(options.env, width=options.width, height=options.height, start_url=options.start_url,
-                                app=options.app, headed=options.headed, request_guard=policy.url_blocked) as env:
-        agent = Agent(model, env, policy=policy, checks=checks, budget=budget, secrets=secrets, approver=approver,
-                      runs_dir=options.out, config=config, listeners=[LiveView(console)] if live else [])
-        try:
+    env_kind, width, height = options.env or "browser", options.width or 1280, options.height or 800
+    config: dict[str, Any] = {"model": options.model, "environment": env_kind, "start_url": options.start_url,
+                              "app": options.app, "effort": options.effort, "size": [width, height]}
+    try:
+        async with open_environment(env_kind, width=width, height=height, start_url=options.start_url,
+                                    app=options.app, headed=options.headed, request_guard=policy.url_blocked) as env:
+            agent = Agent(model, env, policy=policy, checks=checks, budget=budget, secrets=secrets, approver=approver,
+                          runs_dir=options.out, config=config, listeners=listeners)
             return await agent.run(options.task)
-        finally:
+    finally:
+        await model.close()
+
+
+async def _replay(options: RunOptions, policy: Policy, secrets: Secrets, checks: list[Any], approver: Approver,
+                  listeners: list[Any]) -> RunResult:
+    """Replay a workflow file: the model (if any) is only for healing a step that broke."""
+    from .replayer import Replayer
+    from .workflow import load_workflow
+
+    source = load_workflow(options.task)
+    values = {}
+    for spec in options.inputs:
+        name, sep, value = spec.partition("=")
+        if not sep:
+            raise UserError(f"--input {spec!r}: write NAME=VALUE")
+        values[name.strip()] = value
+    workflow = source.rendered(values)
+    if checks:
+        workflow = workflow.model_copy(update={"checks": [*workflow.checks, *checks]})
+    spec = workflow.environment
+    model = build_model(options.model, effort=options.effort, approver=approver) if options.model else None
+    width, height = options.width or spec.size[0], options.height or spec.size[1]
+    config = {"workflow_file": str(options.task), "inputs": values}
+    try:
+        async with open_environment(options.env or spec.kind, width=width, height=height,
+                                    start_url=options.start_url or spec.start_url, app=options.app or spec.program,
+                                    headed=options.headed, request_guard=policy.url_blocked) as env:
+            replayer = Replayer(workflow, env, model=model, source=source, inputs=values, policy=policy,
+                                secrets=secrets, approver=approver, runs_dir=options.out, config=config,
+                                listeners=listeners)
+            return await replayer.run()
+    finally:
+        if model is not None:
             await model.close()
 
 

@@ -12,9 +12,9 @@ from PIL import Image, ImageDraw
 
 from environments import Browser, Environment, Observation
 
-from .ocr import ocr_text
+from .ocr import ocr_text, text_near_point
 
-__all__ = ["mask_sensitive_fields", "screens_match", "text_near", "visible_text"]
+__all__ = ["element_at", "mask_sensitive_fields", "screens_match", "text_near", "visible_text"]
 
 _TEXT_AT_POINT_JS = """
 ([x, y, radius]) => {
@@ -52,13 +52,63 @@ _SENSITIVE_RECTS_JS = """
 """
 
 
+_ELEMENT_AT_JS = """
+([x, y]) => {
+  const hit = document.elementFromPoint(x, y);
+  if (!hit) return null;
+  const el = hit.closest('button, a[href], input, select, textarea, summary, [role], label') || hit;
+  const tag = el.tagName.toLowerCase();
+  const type = (el.getAttribute('type') || '').toLowerCase();
+  const implicit = {a: 'link', button: 'button', select: 'combobox', textarea: 'textbox', summary: 'button',
+                    h1: 'heading', h2: 'heading', h3: 'heading', img: 'img', li: 'listitem', td: 'cell'};
+  let role = el.getAttribute('role') || implicit[tag] || null;
+  if (tag === 'input') role = {checkbox: 'checkbox', radio: 'radio', button: 'button', submit: 'button',
+                               range: 'slider', password: null}[type] ?? 'textbox';
+  const clean = s => (s || '').replace(/\\s+/g, ' ').trim();
+  let name = el.getAttribute('aria-label');
+  if (!name && el.labels && el.labels.length) name = el.labels[0].innerText;
+  if (!name && ['button', 'a', 'summary'].includes(tag)) name = el.innerText;
+  if (!name) name = el.getAttribute('placeholder') || el.getAttribute('title') || (tag === 'input' ? '' : el.innerText);
+  const unique = sel => { try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; } };
+  let selector = null;
+  if (el.id && unique('#' + CSS.escape(el.id))) selector = '#' + CSS.escape(el.id);
+  for (const attr of ['data-testid', 'data-test', 'name']) {
+    const v = el.getAttribute(attr);
+    const sel = `${tag}[${attr}="${CSS.escape(v || '')}"]`;
+    if (!selector && v && unique(sel)) selector = sel;
+  }
+  if (!selector) {
+    const parts = [];
+    for (let node = el; node && node.nodeType === 1 && node !== document.documentElement; node = node.parentElement) {
+      if (node.id) { parts.unshift('#' + CSS.escape(node.id)); break; }
+      const same = Array.from(node.parentElement ? node.parentElement.children : []).filter(c => c.tagName === node.tagName);
+      parts.unshift(node.tagName.toLowerCase() + (same.length > 1 ? `:nth-of-type(${same.indexOf(node) + 1})` : ''));
+    }
+    selector = parts.join(' > ');
+  }
+  const r = el.getBoundingClientRect();
+  return {role, name: clean(name).slice(0, 120) || null, selector, tag,
+          text: clean(el.innerText || el.value || '').slice(0, 120) || null, box: [r.left, r.top, r.right, r.bottom]};
+}
+"""
+
+
+async def element_at(env: Environment, x: int, y: int) -> dict[str, object] | None:
+    """The element under a point, with a role, an accessible name and a unique selector (browser only)."""
+    if not isinstance(env, Browser):
+        return None
+    return await env.page.evaluate(_ELEMENT_AT_JS, [x, y])
+
+
 async def text_near(env: Environment, observation: Observation, x: int, y: int, radius: int = 60) -> str:
     """Text at and around a screen point: the element's own text in a browser, OCR elsewhere."""
     if isinstance(env, Browser):
         return str(await env.page.evaluate(_TEXT_AT_POINT_JS, [x, y, radius]))
+    label, _ = await text_near_point(observation.image, (x, y))
     box = (max(0, x - radius * 2), max(0, y - radius), min(observation.width, x + radius * 2),
            min(observation.height, y + radius))
-    return await ocr_text(observation.image.crop(box))
+    around = await ocr_text(observation.image.crop(box))
+    return " | ".join(t for t in (label, around) if t)
 
 
 async def visible_text(env: Environment, observation: Observation) -> str:

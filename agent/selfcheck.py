@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +16,7 @@ from typing import Any
 from rich.console import Console
 
 from actions import Click
-from environments import CHROMIUM_ARGS, Desktop, find_chromium
+from environments import Desktop, find_chromium
 
 __all__ = ["run_selfcheck"]
 
@@ -78,29 +77,27 @@ async def run_selfcheck(console: Console | None = None) -> int:
         async with Desktop(1280, 800) as desktop:
             out.print(f"Desktop on display [bold]{desktop.display}[/] ({desktop.size[0]}x{desktop.size[1]}) "
                       f"up in {(time.perf_counter() - started) * 1000:.0f} ms")
-            with tempfile.TemporaryDirectory(prefix="screenloop-selfcheck-") as profile:
-                await desktop.launch([chromium, *CHROMIUM_ARGS, "--kiosk", f"--user-data-dir={profile}",
-                                      "--window-position=0,0", "--window-size=1280,800", url])
-                if not await _wait(lambda: any(path == "/loaded" for path, _ in events), 30):
-                    out.print(f"[red]Chromium did not load {url} within 30 s[/]")
-                    return 1
-                before = await desktop.observe()
-                await asyncio.sleep(0.3)  # first paint after load
-                result = await desktop.execute(Click(x=250, y=150))
-                registered = await _wait(lambda: any(path == "/clicked" for path, _ in events), 5)
-                after = await desktop.observe()
-                out.print(f"Chromium ({chromium}) showed {url}")
-                out.print(f"Clicked (250, 150) through XTEST in {result.elapsed_ms - result.settle_ms:.1f} ms, "
-                          f"screen settled after {result.settle_ms:.0f} ms, changed: {result.changed}")
-                if not registered:
-                    out.print("[red]The page did not register the click.[/]")
-                    return 1
-                click = next(data for path, data in events if path == "/clicked")
-                pixel = after.image.getpixel((120, 180))
-                out.print(f"The page registered a click on #{click['id']} at ({click['x']}, {click['y']}); "
-                          f"the button is now {'green' if pixel[1] > 120 and pixel[0] < 100 else 'not green'} "
-                          f"(digest {before.digest} -> {after.digest})")
-                out.print("[green]selfcheck passed[/]")
-                return 0
+            await desktop.launch_chromium(url)
+            if not await _wait(lambda: any(path == "/loaded" for path, _ in events), 30):
+                out.print(f"[red]Chromium did not load {url} within 30 s[/]")
+                return 1
+            before = await desktop.observe()
+            await asyncio.sleep(0.3)  # first paint after load
+            result = await desktop.execute(Click(x=250, y=150))
+            registered = await _wait(lambda: any(path == "/clicked" for path, _ in events), 5)
+            after = await desktop.observe()
+            out.print(f"Chromium ({chromium}) showed {url}")
+            out.print(f"Clicked (250, 150) through XTEST in {result.elapsed_ms - result.settle_ms:.1f} ms, "
+                      f"screen settled after {result.settle_ms:.0f} ms, changed: {result.changed}")
+            if not registered:
+                out.print("[red]The page did not register the click.[/]")
+                return 1
+            click = next(data for path, data in events if path == "/clicked")
+            pixel = after.image.getpixel((120, 180))
+            out.print(f"The page registered a click on #{click['id']} at ({click['x']}, {click['y']}); "
+                      f"the button is now {'green' if pixel[1] > 120 and pixel[0] < 100 else 'not green'} "
+                      f"(digest {before.digest} -> {after.digest})")
+            out.print("[green]selfcheck passed[/]")
+            return 0
     finally:
         server.shutdown()

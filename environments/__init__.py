@@ -11,7 +11,8 @@ Table of contents:
 """
 
 from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Observation
-from .browser import CHROMIUM_ARGS, Browser, find_chromium
+from .browser import Browser
+from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, prepare_profile
 from .desktop import Desktop
 from .errors import BrowserCrashed, DisplayError, EnvironmentClosed, EnvironmentFailure, RemoteUnreachable
 from .settle import SettlePolicy, Settled, wait_until_stable
@@ -33,5 +34,7 @@ __all__ = [
     "SettlePolicy",
     "Settled",
     "find_chromium",
+    "kiosk_argv",
+    "prepare_profile",
     "wait_until_stable",
 ]

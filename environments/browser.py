@@ -19,7 +19,6 @@ import base64
 import contextlib
 import io
 import os
-import shutil
 import textwrap
 import time
 import zlib
@@ -58,23 +57,11 @@ from actions.keys import playwright_key
 
 from ._text import typable_runs
 from .base import BaseEnvironment, Observation
+from .chromium import CHROMIUM_ARGS, find_chromium
 from .errors import BrowserCrashed
 from .settle import SettlePolicy
 
-__all__ = ["Browser", "CHROMIUM_ARGS", "find_chromium"]
-
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--disable-smooth-scrolling",
-)
-"""Flags for Chromium on a machine with a closed network and no GPU: no background connections,
-no updates; smooth scrolling off so a scroll lands in one step."""
+__all__ = ["Browser", "RequestGuard"]
 
 RequestGuard = Callable[[str], str | None]
 """Called with every request URL; returns a reason to block it, or None to let it through."""
@@ -107,17 +94,6 @@ _PROBE_JS = """
 """
 
 _BUSY_RESOURCES = frozenset({"document", "xhr", "fetch"})
-
-
-def find_chromium(explicit: str | None = None) -> str | None:
-    """The Chromium to launch: the argument, ``SCREENLOOP_CHROMIUM``, Debian's, or Playwright's."""
-    for candidate in (explicit, os.environ.get("SCREENLOOP_CHROMIUM"), "/usr/bin/chromium"):
-        if candidate:
-            if os.path.exists(candidate) or shutil.which(candidate):
-                return shutil.which(candidate) or candidate
-            if candidate is explicit:
-                raise UserError(f"no Chromium at {explicit!r}")
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class Browser(BaseEnvironment):

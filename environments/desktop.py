@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Literal
 
 from PIL import Image
@@ -46,6 +47,7 @@ from actions import (
 
 from ._clipboard import ClipboardOwner
 from ._process import spawn, stop
+from .chromium import kiosk_argv
 from ._text import typable_runs
 from .base import BaseEnvironment, Observation
 from .errors import DisplayError
@@ -102,6 +104,7 @@ class Desktop(BaseEnvironment):
         self._xvfb_log: tempfile._TemporaryFileWrapper[bytes] | None = None
         self._wm: asyncio.subprocess.Process | None = None
         self._launched: list[asyncio.subprocess.Process] = []
+        self._temporary: list[Path] = []
         self._session: X11Session | None = None
         self._input: InputBackend | None = None
         self._capture: ShmCapture | None = None
@@ -110,14 +113,23 @@ class Desktop(BaseEnvironment):
 
     # lifecycle ----------------------------------------------------------------------------
     async def _start(self) -> None:
-        if self._owns_display:
-            self.display = await self._start_xvfb()
-        assert self.display is not None
-        self._session = X11Session(self.display, timeout=self.call_timeout)
-        try:
-            self._capture = await self._session.call(ShmCapture, self.display)
-        except DisplayError as exc:
-            raise DisplayError(f"cannot open display {self.display}: {exc}") from exc
+        for attempt in range(3 if self._owns_display else 1):
+            if self._owns_display:
+                self.display = await self._start_xvfb()
+            assert self.display is not None
+            self._session = X11Session(self.display, timeout=self.call_timeout)
+            try:
+                self._capture = await self._session.call(ShmCapture, self.display)
+                break
+            except DisplayError as exc:
+                # An X server in another mount namespace (a sandbox with its own /tmp) can hold the
+                # same display number without our lock files seeing it; try another number.
+                self._session.shutdown()
+                if self._xvfb is not None:
+                    await stop(self._xvfb)
+                if attempt == 2 or not self._owns_display:
+                    raise DisplayError(f"cannot open display {self.display}: {exc}") from exc
+        assert self._session is not None and self._capture is not None
         if not self._owns_display:
             self.size = self._capture.size
         elif self._capture.size != self.size:
@@ -191,6 +203,8 @@ class Desktop(BaseEnvironment):
         for process in reversed(self._launched):
             await stop(process)
         self._launched.clear()
+        for folder in self._temporary:
+            shutil.rmtree(folder, ignore_errors=True)
         if self._clipboard is not None:
             self._clipboard.close()
         if self._session is not None:
@@ -219,6 +233,15 @@ class Desktop(BaseEnvironment):
         process = await spawn(list(argv), env=self._child_env(env), cwd=cwd)
         self._launched.append(process)
         return process
+
+    async def launch_chromium(self, url: str, *, debugging_port: int | None = None,
+                              executable: str | None = None) -> asyncio.subprocess.Process:
+        """Open ``url`` in a full-screen Chromium with a fresh profile (removed on close)."""
+        self._require_open()
+        profile = Path(tempfile.mkdtemp(prefix="screenloop-chromium-"))
+        self._temporary.append(profile)
+        return await self.launch(kiosk_argv(url, profile, self.size, debugging_port=debugging_port,
+                                            executable=executable))
 
     def _child_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         env = {**os.environ, "DISPLAY": str(self.display)}

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from environments import CHROMIUM_ARGS, Browser, Desktop, find_chromium
+from environments import Browser, Desktop
 
 TESTS = Path(__file__).parent
 
@@ -127,15 +127,10 @@ async def desktop() -> AsyncIterator[Desktop]:
 
 
 @pytest.fixture(scope="session")
-async def desktop_page(desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Page]:
+async def desktop_page(desktop: Desktop) -> AsyncIterator[Page]:
     """The page of a real Chromium in kiosk mode on the desktop, reached over DevTools for reading."""
     port = free_port()
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    await desktop.launch([
-        find_chromium() or "chromium", *CHROMIUM_ARGS, "--kiosk", "--force-device-scale-factor=1",
-        "--window-position=0,0", "--window-size=1280,800", f"--remote-debugging-port={port}",
-        f"--user-data-dir={profile}", "--no-default-browser-check", "--password-store=basic", "about:blank",
-    ])
+    await desktop.launch_chromium("about:blank", debugging_port=port)
     await wait_for_url(f"http://127.0.0.1:{port}/json/version")
     async with async_playwright() as playwright:
         browser = await playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _stats import Timing, measure  # noqa: E402
 
 from actions import Click, TypeText  # noqa: E402
-from environments import CHROMIUM_ARGS, Browser, Desktop, find_chromium  # noqa: E402
+from environments import Browser, Desktop  # noqa: E402
 
 FIXED_DELAY_MS = 2000.0
 TEXT = "The quick brown fox jumps over the lazy dog 012345"  # 50 characters
@@ -58,8 +58,7 @@ async def bench_desktop(n: int) -> list[tuple[str, Timing, Timing | None, str]]:
     async with Desktop(1280, 800) as desktop:
         env = {**os.environ, "DISPLAY": str(desktop.display)}
         with tempfile.TemporaryDirectory() as profile:
-            await desktop.launch([find_chromium() or "chromium", *CHROMIUM_ARGS, "--kiosk",
-                                  f"--user-data-dir={profile}", "--window-size=1280,800", PAGE])
+            await desktop.launch_chromium(PAGE)
             await asyncio.sleep(4)
             shot = Path(profile) / "shot.png"
 
