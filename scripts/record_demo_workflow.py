@@ -15,17 +15,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions import Click, Done, TypeSecret, TypeText  # noqa: E402
+from actions import TypeText  # noqa: E402
 from agent.checks import CommandCheck  # noqa: E402
 from agent.export import export_workflow  # noqa: E402
 from agent.launch import open_environment  # noqa: E402
 from agent.loop import Agent  # noqa: E402
-from agent.models import ReplayModel, Turn  # noqa: E402
+from agent.models import ReplayModel  # noqa: E402
 from agent.secrets import Secrets  # noqa: E402
 from agent.workflow import InputSpec  # noqa: E402
 from examples.invoice_app import DEMO_PASSWORD, serve_app  # noqa: E402
+from examples.invoice_app.script import DEFAULT_INPUTS as INPUTS, demo_turns  # noqa: E402
 
-INPUTS = {"customer": "ACME", "item": "Widget", "quantity": "3", "unit_price": "40"}
 CHECK = (
     "python3 -c \"import json, sys, urllib.request; "
     "rows = json.load(urllib.request.urlopen('{{ inputs.base_url }}/api/invoices'))['invoices']; "
@@ -34,30 +34,11 @@ CHECK = (
 )
 
 
-def turns() -> list[Turn]:
-    def turn(*actions: object, message: str) -> Turn:
-        return Turn(actions=list(actions), message=message)  # type: ignore[arg-type]
-
-    return [
-        turn(Click(x=566, y=190), TypeText(text="demo"), message="Sign in: the username first."),
-        turn(Click(x=566, y=246), TypeSecret(name="APP_PASSWORD"), message="Then the password."),
-        turn(Click(x=450, y=302), message="Sign in."),
-        turn(Click(x=298, y=192), message="Open a new invoice."),
-        turn(Click(x=566, y=190), TypeText(text=INPUTS["customer"]), message="Fill in the customer."),
-        turn(Click(x=566, y=246), TypeText(text=INPUTS["item"]), message="The item."),
-        turn(Click(x=566, y=302), TypeText(text=INPUTS["quantity"]), message="The quantity."),
-        turn(Click(x=566, y=358), TypeText(text=INPUTS["unit_price"]), message="The unit price."),
-        turn(Click(x=460, y=416), message="Save the invoice."),
-        turn(Click(x=488, y=458), message="Confirm it."),
-        turn(Done(summary="Invoice created."), message="The invoice is in the table."),
-    ]
-
-
 async def main() -> None:
     with serve_app("standard") as app:
         url = app.url + "/login"
         async with open_environment("desktop", start_url=url) as env:
-            agent = Agent(ReplayModel(turns()), env, secrets=Secrets({"APP_PASSWORD": DEMO_PASSWORD}),
+            agent = Agent(ReplayModel(demo_turns()), env, secrets=Secrets({"APP_PASSWORD": DEMO_PASSWORD}),
                           runs_dir=ROOT / "runs", config={"environment": "desktop", "start_url": url,
                                                           "size": [1280, 800], "model": "scripted"})
             result = await agent.run("Create invoice for ACME: 3 x Widget at $40")
