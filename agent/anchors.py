@@ -94,14 +94,14 @@ async def locate(anchor: Anchor, env: Environment, observation: Observation, *, 
         weak = float(template.std()) < WEAK_PATCH_STD
         here = screen[top:bottom, left:right]
         if here.shape == template.shape and _ncc(here, template) >= MATCH:
-            if not (weak and anchor.text) or await _text_matches(anchor.text, observation.image, anchor.point):
+            if not (weak and anchor.text) or await _text_matches(anchor, observation.image, anchor.point):
                 return Location("in_place", anchor.point, (0, 0), "image patch at the recorded place")
         tried.append("image patch")
         for x, y, _ in _search(screen, template):
             delta = (x - left, y - top)
             point = _shift(anchor.point, delta)
             # A match elsewhere is only the target if its text agrees (when the anchor has text).
-            if anchor.text is None or await _text_matches(anchor.text, observation.image, point):
+            if anchor.text is None or await _text_matches(anchor, observation.image, point):
                 return _found(anchor.point, delta, "image patch" + (" and text" if anchor.text else ""))
     if anchor.text and use_ocr:
         tried.append(f"text {anchor.text!r}")
@@ -206,17 +206,28 @@ def _search(screen: np.ndarray, template: np.ndarray, limit: int = 5) -> list[tu
     return found
 
 
-async def _text_matches(expected: str, image: Image.Image, point: tuple[int, int]) -> bool:
-    text, _ = await _text_near(image, point)
-    return text is not None and _same_text(expected, text)
+async def _text_matches(anchor: Anchor, image: Image.Image, point: tuple[int, int]) -> bool:
+    """The anchor's text is near ``point``, and where it was relative to the target (a label left of
+    its field, a button's own label): the same words elsewhere on another page do not count."""
+    assert anchor.text is not None
+    text, centre = await _text_near(image, point)
+    if text is None or not _same_text(anchor.text, text):
+        return False
+    if anchor.text_offset is None or centre is None:
+        return True
+    expected = (centre[0] + anchor.text_offset[0], centre[1] + anchor.text_offset[1])
+    return abs(expected[0] - point[0]) <= 20 and abs(expected[1] - point[1]) <= 20
 
 
 def _same_text(a: str, b: str) -> bool:
-    """Equal enough for OCR: one contains the other, or they differ by a character or two."""
+    """Equal enough for OCR: the same but for a character or two, or one inside a little more."""
     a, b = _norm(a), _norm(b)
     if not a or not b:
         return False
-    return a in b or b in a or difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+    if difflib.SequenceMatcher(None, a, b).ratio() >= 0.8:
+        return True
+    short, long = sorted((a, b), key=len)
+    return short in long and len(long) <= len(short) + 8
 
 
 async def _text_near(image: Image.Image, point: tuple[int, int]) -> tuple[str | None, tuple[int, int] | None]:

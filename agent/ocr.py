@@ -13,7 +13,7 @@ import io
 import shutil
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageOps, ImageStat
 
 from actions import UserError
 
@@ -86,7 +86,7 @@ async def text_near_point(image: Image.Image, point: tuple[int, int]) -> tuple[s
     region = _uniform_region(image, point)
     if region is not None:
         crop = image.crop(region).convert("L")
-        if sum(crop.getdata()) / (crop.width * crop.height) < 128:
+        if ImageStat.Stat(crop).mean[0] < 128:
             crop = ImageOps.invert(crop)
         words = [w for w in await ocr_words(crop, scale=3, psm=7) if w.confidence >= 50 and any(c.isalnum() for c in w.text)]
         if words:
@@ -97,7 +97,7 @@ async def text_near_point(image: Image.Image, point: tuple[int, int]) -> tuple[s
     return await _nearest_line(image, point)
 
 
-def _uniform_region(image: Image.Image, point: tuple[int, int], max_size: tuple[int, int] = (480, 120)
+def _uniform_region(image: Image.Image, point: tuple[int, int], max_size: tuple[int, int] = (240, 50)
                     ) -> tuple[int, int, int, int] | None:
     """The box of the one-colour area around a point (a button's face), or None if it is the page."""
     x, y = point

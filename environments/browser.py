@@ -226,9 +226,7 @@ class Browser(BaseEnvironment):
             if self._cdp_page is not page:
                 self._cdp = await page.context.new_cdp_session(page)
                 self._cdp_page = page
-            shot = await asyncio.wait_for(
-                self._cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}), 30
-            )
+            shot = await self._capture()
             image = Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
             if image.size != self.size:  # the window may be larger on a headed display
                 image = image.crop((0, 0, *self.size))
@@ -236,6 +234,18 @@ class Browser(BaseEnvironment):
                 image=image, width=image.width, height=image.height, url=page.url,
                 timestamp=time.time(), digest=f"{zlib.crc32(image.tobytes()):08x}",
             )
+
+    async def _capture(self, attempts: int = 5) -> dict[str, Any]:
+        """A screenshot over DevTools; a page between two documents refuses one for a moment."""
+        for attempt in range(attempts):
+            try:
+                return await asyncio.wait_for(
+                    self._cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True}), 30)
+            except PlaywrightError as exc:
+                if "Unable to capture screenshot" not in str(exc) or attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.1 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     async def _probe(self) -> str:
         async with self._errors("probe"):
