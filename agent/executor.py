@@ -39,7 +39,8 @@ class Executor:
         """Mouse buttons a ``mouse_down`` left pressed, released when the run ends."""
 
     async def run(self, action: Action, observation: Observation, *, step: int, index: int,
-                  source: Source = "model", screenshot: str | None = None) -> tuple[ActionFeedback, ActionResult | None]:
+                  source: Source = "model", screenshot: str | None = None,
+                  settle: bool = True) -> tuple[ActionFeedback, ActionResult | None]:
         """Decide, execute and record one action; the feedback is what the model is told.
 
         ``observation`` is the screen just before the action (``screenshot`` names its file when
@@ -58,7 +59,7 @@ class Executor:
             self._record(step, index, action, decision, ok=False, error=str(exc), source=source)
             return ActionFeedback(ok=False, error=str(exc)), None
         element = await self._element(action)
-        result = await self.env.execute(concrete)
+        result = await self.env.execute(concrete, settle=settle)
         if result.ok and isinstance(action, MouseDown):
             self.pressed.add(action.button)
         elif result.ok and isinstance(action, MouseUp):

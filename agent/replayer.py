@@ -25,12 +25,14 @@ from actions import (
     Done,
     Drag,
     Fail,
+    KeyPress,
     MouseDown,
     MouseUp,
     Move,
     Point,
     ScreenloopError,
     Scroll,
+    TypeSecret,
     TypeText,
     UserError,
     action_point,
@@ -167,7 +169,11 @@ class Replayer:
             return
         actions = [shift(a, location.delta) for a in step.actions]
         for number, action in enumerate(actions):
-            feedback, _ = await executor.run(action, observation, step=index, index=number, source="workflow")
+            # Typing right after the click that focused the field needs no settle in between.
+            following = actions[number + 1] if number + 1 < len(actions) else None
+            settle = not isinstance(following, (TypeText, TypeSecret, KeyPress))
+            feedback, _ = await executor.run(action, observation, step=index, index=number, source="workflow",
+                                             settle=settle)
             if not feedback.ok:
                 await self._heal_or_fail(index, step, await self._observe(index, recorder, suffix="-failed"),
                                          executor, recorder, f"action {number + 1} failed: {feedback.error}")

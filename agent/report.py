@@ -164,7 +164,7 @@ def _thumbnail(path: Path) -> str:
         image = image.convert("RGB")
         if image.width > _THUMB_WIDTH:
             image = image.resize((_THUMB_WIDTH, round(image.height * _THUMB_WIDTH / image.width)),
-                                 Image.Resampling.LANCZOS)
+                                 Image.Resampling.BILINEAR, reducing_gap=2.0)
         buffer = io.BytesIO()
         image.save(buffer, "JPEG", quality=72)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -71,7 +71,7 @@ class Environment(Protocol):
     size: tuple[int, int]
 
     async def observe(self) -> Observation: ...
-    async def execute(self, action: Action) -> ActionResult: ...
+    async def execute(self, action: Action, *, settle: bool = True) -> ActionResult: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> Any: ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -142,12 +142,14 @@ class BaseEnvironment(ABC):
         self._require_open()
         return await self._observe()
 
-    async def execute(self, action: Action) -> ActionResult:
+    async def execute(self, action: Action, *, settle: bool = True) -> ActionResult:
         """Run one action, wait for the screen to settle, and say what happened.
 
         A bad action (off screen, unknown key, unsupported here) comes back as
         ``ActionResult(ok=False, error=...)`` for the model, and the environment keeps working.
-        A broken machine raises ``EnvironmentFailure``.
+        A broken machine raises ``EnvironmentFailure``. ``settle=False`` returns as soon as the
+        input is delivered (``changed`` is then unknown, reported False): for a caller that acts
+        again at once, such as a replay typing into the field it just clicked.
         """
         self._require_open()
         started = time.perf_counter()
@@ -158,7 +160,7 @@ class BaseEnvironment(ABC):
         except ActionError as exc:
             return ActionResult(ok=False, error=str(exc), elapsed_ms=_ms_since(started))
         settle_ms, changed = 0.0, False
-        if not isinstance(action, _NO_SETTLE):
+        if settle and not isinstance(action, _NO_SETTLE):
             settled = await wait_until_stable(self._probe, before=before, policy=self.settle_policy)
             settle_ms, changed = settled.waited_ms, settled.changed
         elif isinstance(action, Wait):

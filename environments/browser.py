@@ -63,6 +63,10 @@ from .settle import SettlePolicy
 
 __all__ = ["Browser", "RequestGuard"]
 
+BROWSER_SETTLE = SettlePolicy(interval=0.010, quiet=0.040, timeout=3.0)
+"""The DOM probe sees every mutation and tracks requests in flight, so a shorter quiet window than
+a pixel digest needs is enough in a browser."""
+
 RequestGuard = Callable[[str], str | None]
 """Called with every request URL; returns a reason to block it, or None to let it through."""
 
@@ -113,7 +117,7 @@ class Browser(BaseEnvironment):
         navigation_timeout: float = 30.0,
         extra_args: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(width, height, settle)
+        super().__init__(width, height, settle or BROWSER_SETTLE)
         self.headless = headless
         self.start_url = start_url
         self.executable_path = executable_path
