@@ -37,7 +37,7 @@ from actions import (
     UserError,
     action_point,
 )
-from environments import Environment, EnvironmentFailure, Observation
+from environments import Browser, Environment, EnvironmentFailure, Observation
 
 from .anchors import Location, locate
 from .approval import Approver, deny_all
@@ -169,9 +169,11 @@ class Replayer:
             return
         actions = [shift(a, location.delta) for a in step.actions]
         for number, action in enumerate(actions):
-            # Typing right after the click that focused the field needs no settle in between.
+            # In a browser, typing right after the click that focused the field needs no settle in
+            # between: Playwright waits for the page to take each input. XTEST input is not
+            # acknowledged, so a desktop (and a remote one) settles after every action.
             following = actions[number + 1] if number + 1 < len(actions) else None
-            settle = not isinstance(following, (TypeText, TypeSecret, KeyPress))
+            settle = not (isinstance(self.env, Browser) and isinstance(following, (TypeText, TypeSecret, KeyPress)))
             feedback, _ = await executor.run(action, observation, step=index, index=number, source="workflow",
                                              settle=settle)
             if not feedback.ok:
