@@ -156,7 +156,9 @@ class Sandbox:
     def _make_run_dir(self) -> None:
         """A private parent (0700, ours) holding the run dir, which the sandbox user may write."""
         base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+        _reap_run_dirs(base)
         self._base = tempfile.mkdtemp(prefix="screenloop-", dir=base)
+        Path(self._base, "owner").write_text(_owner())
         self.run_dir = Path(self._base) / "run"
         self.run_dir.mkdir()
         self.run_dir.chmod(0o777)  # the image's user (uid 1000) creates the sockets here
@@ -224,6 +226,18 @@ def _owner() -> str:
     """This process's identity for the reaper: host, pid, and start time (pids are reused)."""
     pid = os.getpid()
     return f"{socket.gethostname()}:{pid}:{_container.process_start_time(pid)}"
+
+
+def _reap_run_dirs(base: str) -> None:
+    """Remove run dirs left by owners that died without closing (the sandbox itself stopped
+    with them, through the lease; its directory on tmpfs would otherwise stay until reboot)."""
+    hostname = socket.gethostname()
+    for path in Path(base).glob("screenloop-*"):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+                owner = (path / "owner").read_text()
+                if not _container.owner_alive(owner, hostname):
+                    shutil.rmtree(path, ignore_errors=True)
 
 
 async def _remove_tree(path: str, engine: str) -> None:

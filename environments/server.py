@@ -52,7 +52,7 @@ from .browser import Browser
 from .desktop import Desktop
 from .errors import EnvironmentFailure
 
-__all__ = ["MAX_BODY_BYTES", "bind_socket", "create_app", "environment_for", "serve"]
+__all__ = ["MAX_BODY_BYTES", "bind_socket", "create_app", "environment_for", "serve", "uvicorn_server"]
 
 MAX_BODY_BYTES = 1 << 20
 """Largest request body the server reads; larger ones get 413 before the handler runs."""
@@ -173,31 +173,29 @@ class _Guard:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             await _send(send, 413, f"request body larger than {self.max_body} bytes")
             return
-        received = 0
-        started = False
-
-        async def counted() -> Message:
-            nonlocal received
+        # Read the whole body here, counting, before any handler runs: an over-long chunked body
+        # is refused with 413 instead of failing inside a handler. Bodies are small by design.
+        body = bytearray()
+        while True:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_body:
-                raise _TooLarge
-            return message
-
-        async def tracked(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if len(body) > self.max_body:
                 await _send(send, 413, f"request body larger than {self.max_body} bytes")
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
 
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 async def _send(send: Send, status: int, detail: str, extra: dict[bytes, bytes] | None = None) -> None:
@@ -256,7 +254,9 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0, uds: str | None = None) 
     return sock
 
 
-def _uvicorn_server(app: Any) -> Any:
+def uvicorn_server(app: Any) -> Any:
+    """A quiet uvicorn server for the app; ``await server.serve(sockets=[sock])`` runs it, and
+    ``server.should_exit = True`` stops it gracefully (closing a managed environment)."""
     import uvicorn
 
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
@@ -266,7 +266,7 @@ def _uvicorn_server(app: Any) -> Any:
 
 async def serve(app: Any, sock: socket.socket) -> None:
     """Serve the app on a bound socket in the running loop until cancelled or signalled."""
-    server = _uvicorn_server(app)
+    server = uvicorn_server(app)
     await server.serve(sockets=[sock])
     if not server.started:
         raise EnvironmentFailure("the server did not start: its environment failed to start (see the log above)")
