@@ -6,6 +6,9 @@ Table of contents:
 - ``Desktop`` (Xvfb, window manager, XTEST input, MIT-SHM capture): ``environments/desktop.py``
   and ``environments/x11.py``
 - ``Browser`` (Playwright Chromium): ``environments/browser.py``
+- ``Remote`` (the contract over HTTP) and ``screenloop serve``: ``environments/remote.py`` and
+  ``environments/server.py``; the protocol between them: ``environments/_wire.py``
+- ``Sandbox`` (a container or a bubblewrap sandbox, driven as a ``Remote``): ``environments/sandbox.py``
 - settle instead of sleep: ``environments/settle.py``
 - errors that mean the machine broke: ``environments/errors.py``
 """
@@ -15,6 +18,8 @@ from .browser import Browser
 from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, prepare_profile
 from .desktop import Desktop
 from .errors import BrowserCrashed, DisplayError, EnvironmentClosed, EnvironmentFailure, RemoteUnreachable
+from .remote import Remote
+from .sandbox import DEFAULT_IMAGE, Sandbox, novnc_url
 from .settle import SettlePolicy, Settled, wait_until_stable
 
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "Browser",
     "BrowserCrashed",
     "CHROMIUM_ARGS",
+    "DEFAULT_IMAGE",
     "Desktop",
     "DisplayError",
     "Environment",
@@ -30,11 +36,14 @@ __all__ = [
     "EnvironmentFailure",
     "EnvironmentState",
     "Observation",
+    "Remote",
     "RemoteUnreachable",
+    "Sandbox",
     "SettlePolicy",
     "Settled",
     "find_chromium",
     "kiosk_argv",
+    "novnc_url",
     "prepare_profile",
     "wait_until_stable",
 ]

@@ -12,6 +12,7 @@ PACKAGES=(
   chromium                                            # the browser (Playwright's own download is not assumed)
   fonts-dejavu-core fonts-liberation fonts-noto-cjk fonts-noto-color-emoji
   tesseract-ocr tesseract-ocr-eng                     # OCR for text checks and anchors on a desktop
+  bubblewrap x11vnc novnc websockify                  # the bubblewrap sandbox and its live view
   python3-venv python3-dev ca-certificates
 )
 
