@@ -42,7 +42,7 @@ def run(
     task: Annotated[str, typer.Argument(help="What to do, in plain words; or a workflow file to replay.")],
     model: Annotated[Optional[str], typer.Option(envvar="SCREENLOOP_MODEL", help=(
         "openai:gpt-5.4, anthropic:claude-sonnet-4-6, openai-compat:NAME@URL, replay:RUN_DIR"))] = None,
-    env: Annotated[Optional[str], typer.Option(help="desktop or browser (default: browser, or the workflow's)")] = None,
+    env: Annotated[Optional[str], typer.Option(help="desktop, browser or sandbox (default: browser, or the workflow's)")] = None,
     start_url: Annotated[Optional[str], typer.Option(help="Open this URL first.")] = None,
     app_command: Annotated[Optional[str], typer.Option("--app", help="A desktop program to start.")] = None,
     effort: Annotated[str, typer.Option(help="none, low, medium, high or xhigh")] = "medium",
@@ -60,6 +60,7 @@ def run(
     width: Annotated[Optional[int], typer.Option(help="Screen width (default 1280).")] = None,
     height: Annotated[Optional[int], typer.Option(help="Screen height (default 800).")] = None,
     headed: Annotated[bool, typer.Option(help="Show the browser window (needs a display).")] = False,
+    live: Annotated[bool, typer.Option(help="With --env sandbox: print the address to watch it live.")] = False,
     input_value: Annotated[Optional[list[str]], typer.Option("--input", help="Workflow input NAME=VALUE (repeat).")] = None,
 ) -> None:
     """Run a task with a model until checks pass, it fails, or a budget runs out."""
@@ -70,9 +71,9 @@ def run(
         max_steps=max_steps, max_cost=max_cost, max_time=max_time, policy=policy,
         allow_domains=allow_domain or [], secrets=secret or [], checks=check or [], out=out,
         approve_all=approve_all, approver=approver, width=width, height=height, headed=headed,
-        interactive=sys.stdin.isatty() and not json_output, inputs=input_value or [],
+        interactive=sys.stdin.isatty() and not json_output, inputs=input_value or [], live=live,
     )
-    console = Console(stderr=json_output)
+    console = Console(stderr=json_output, soft_wrap=True)
     result = asyncio.run(run_from_options(options, console=console, live=True))
     if json_output:
         print(result.model_dump_json())

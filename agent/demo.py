@@ -40,7 +40,7 @@ def _invoice_app():  # type: ignore[no-untyped-def]
 
 
 async def run_demo(variant: str = "standard", out: Path = Path("runs"), console: Console | None = None) -> int:
-    console = console or Console()
+    console = console or Console(soft_wrap=True)
     app_module = _invoice_app()
     source = load_workflow(WORKFLOW)
     started = time.monotonic()

@@ -11,14 +11,14 @@ import contextlib
 import shlex
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Literal
+from typing import Any, Literal
 
 from actions import UserError
-from environments import BaseEnvironment, Browser, Desktop
+from environments import Browser, Desktop, Remote, Sandbox, kiosk_shell_command
 
 __all__ = ["EnvKind", "open_environment"]
 
-EnvKind = Literal["browser", "desktop"]
+EnvKind = Literal["browser", "desktop", "sandbox"]
 
 
 @contextlib.asynccontextmanager
@@ -32,8 +32,19 @@ async def open_environment(
     headed: bool = False,
     request_guard: Callable[[str], str | None] | None = None,
     ready_timeout: float = 30.0,
-) -> AsyncIterator[BaseEnvironment]:
-    """Start the environment, open the app or URL in it, wait until something is on screen."""
+    live: bool = False,
+    announce: Callable[[str], None] = lambda message: None,
+) -> AsyncIterator[Any]:
+    """Start the environment, open the app or URL in it, wait until something is on screen.
+
+    ``sandbox`` is a desktop in the screenloop container (or bubblewrap), driven from here as a
+    ``Remote``; it has no network, so a ``start_url`` must be reachable inside it (``file://``, or
+    a program started with ``app``). ``live`` prints the address of its noVNC view.
+    """
+    if kind == "sandbox":
+        async with _sandbox(width, height, start_url, app, live, announce, ready_timeout) as remote:
+            yield remote
+        return
     if kind == "browser":
         if app:
             raise UserError("--app starts a desktop program; use it with --env desktop")
@@ -41,8 +52,10 @@ async def open_environment(
                            request_guard=request_guard) as browser:
             yield browser
         return
+    if live:
+        raise UserError("--live shows a sandbox's screen; use it with --env sandbox")
     if kind != "desktop":
-        raise UserError(f"--env must be desktop or browser, got {kind!r}")
+        raise UserError(f"--env must be desktop, browser or sandbox, got {kind!r}")
     async with Desktop(width, height) as desktop:
         if app:
             await desktop.launch(shlex.split(app))
@@ -53,7 +66,26 @@ async def open_environment(
         yield desktop
 
 
-async def _wait_for_first_paint(desktop: Desktop, timeout: float) -> None:
+@contextlib.asynccontextmanager
+async def _sandbox(width: int, height: int, start_url: str | None, app: str | None, live: bool,
+                   announce: Callable[[str], None], timeout: float) -> AsyncIterator[Remote]:
+    sandbox = Sandbox(width=width, height=height, live_view=live)
+    remote = await sandbox.start()
+    try:
+        if live and sandbox.live_url:
+            announce(f"watch the sandbox live: {sandbox.live_url}")
+        if app:
+            await remote.launch(shlex.split(app))
+        elif start_url:
+            await remote.launch(kiosk_shell_command(start_url, "/tmp/screenloop-chromium", (width, height)))
+        if app or start_url:
+            await _wait_for_first_paint(remote, timeout)
+        yield remote
+    finally:
+        await sandbox.close()
+
+
+async def _wait_for_first_paint(desktop: Any, timeout: float) -> None:
     """Wait until the program has drawn something and the screen has settled (bounded)."""
     blank = (await desktop.observe()).digest
     deadline = time.monotonic() + timeout

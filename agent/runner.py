@@ -49,6 +49,8 @@ class RunOptions(BaseModel):
     width: int | None = None
     height: int | None = None
     headed: bool = False
+    live: bool = False
+    """Print the noVNC address of a sandbox's screen (``--env sandbox``)."""
     interactive: bool = False
     inputs: list[str] = Field(default_factory=list)
     """``NAME=VALUE`` inputs of a workflow."""
@@ -84,7 +86,7 @@ def choose_approver(options: RunOptions, console: Console) -> Approver:
 
 
 async def run_from_options(options: RunOptions, *, console: Console | None = None, live: bool = False) -> RunResult:
-    console = console or Console(stderr=True)
+    console = console or Console(stderr=True, soft_wrap=True)
     if options.effort not in ("none", "low", "medium", "high", "xhigh"):
         raise UserError(f"--effort must be none, low, medium, high or xhigh, got {options.effort!r}")
     policy = Policy.load(options.policy) if options.policy else Policy()
@@ -95,7 +97,7 @@ async def run_from_options(options: RunOptions, *, console: Console | None = Non
     approver = choose_approver(options, console)
     listeners = [LiveView(console)] if live else []
     if options.is_workflow:
-        return await _replay(options, policy, secrets, checks, approver, listeners)
+        return await _replay(options, policy, secrets, checks, approver, listeners, console)
     if options.inputs:
         raise UserError("--input is for workflow files; a task in words has no inputs")
     budget = Budget(max_steps=options.max_steps, max_cost_usd=options.max_cost, max_time_s=options.max_time)
@@ -105,7 +107,8 @@ async def run_from_options(options: RunOptions, *, console: Console | None = Non
                               "app": options.app, "effort": options.effort, "size": [width, height]}
     try:
         async with open_environment(env_kind, width=width, height=height, start_url=options.start_url,
-                                    app=options.app, headed=options.headed, request_guard=policy.url_blocked) as env:
+                                    app=options.app, headed=options.headed, request_guard=policy.url_blocked,
+                                    live=options.live, announce=console.print) as env:
             agent = Agent(model, env, policy=policy, checks=checks, budget=budget, secrets=secrets, approver=approver,
                           runs_dir=options.out, config=config, listeners=listeners)
             return await agent.run(options.task)
@@ -114,7 +117,7 @@ async def run_from_options(options: RunOptions, *, console: Console | None = Non
 
 
 async def _replay(options: RunOptions, policy: Policy, secrets: Secrets, checks: list[Any], approver: Approver,
-                  listeners: list[Any]) -> RunResult:
+                  listeners: list[Any], console: Console) -> RunResult:
     """Replay a workflow file: the model (if any) is only for healing a step that broke."""
     from .replayer import Replayer
     from .workflow import load_workflow
@@ -136,7 +139,8 @@ async def _replay(options: RunOptions, policy: Policy, secrets: Secrets, checks:
     try:
         async with open_environment(options.env or spec.kind, width=width, height=height,
                                     start_url=options.start_url or spec.start_url, app=options.app or spec.program,
-                                    headed=options.headed, request_guard=policy.url_blocked) as env:
+                                    headed=options.headed, request_guard=policy.url_blocked,
+                                    live=options.live, announce=console.print) as env:
             replayer = Replayer(workflow, env, model=model, source=source, inputs=values, policy=policy,
                                 secrets=secrets, approver=approver, runs_dir=options.out, config=config,
                                 listeners=listeners)

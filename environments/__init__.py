@@ -15,7 +15,7 @@ Table of contents:
 
 from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Observation
 from .browser import Browser
-from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, prepare_profile
+from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, kiosk_shell_command, prepare_profile
 from .desktop import Desktop
 from .errors import BrowserCrashed, DisplayError, EnvironmentClosed, EnvironmentFailure, RemoteUnreachable
 from .remote import Remote
@@ -43,6 +43,7 @@ __all__ = [
     "Settled",
     "find_chromium",
     "kiosk_argv",
+    "kiosk_shell_command",
     "novnc_url",
     "prepare_profile",
     "wait_until_stable",

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 
 from actions import UserError
 
-__all__ = ["CHROMIUM_ARGS", "find_chromium", "kiosk_argv", "prepare_profile"]
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "kiosk_argv", "kiosk_flags", "kiosk_shell_command", "prepare_profile"]
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -61,14 +62,29 @@ def prepare_profile(directory: Path) -> Path:
     return Path(directory)
 
 
+def kiosk_flags(url: str, profile: str, size: tuple[int, int] = (1280, 800), *,
+                debugging_port: int | None = None) -> list[str]:
+    """The flags of a full-screen Chromium showing ``url`` (no executable, nothing written)."""
+    flags = [*CHROMIUM_ARGS, "--kiosk", "--force-device-scale-factor=1", "--window-position=0,0",
+             f"--window-size={size[0]},{size[1]}", f"--user-data-dir={profile}"]
+    if debugging_port is not None:
+        flags.append(f"--remote-debugging-port={debugging_port}")
+    return [*flags, url]
+
+
 def kiosk_argv(url: str, profile: Path, size: tuple[int, int] = (1280, 800), *, debugging_port: int | None = None,
                executable: str | None = None) -> list[str]:
-    """The command line of a full-screen Chromium showing ``url`` on a desktop."""
+    """The command line of a full-screen Chromium showing ``url`` on this machine's desktop."""
     chromium = find_chromium(executable)
     if chromium is None:
         raise UserError("no Chromium found: install Debian's chromium or set SCREENLOOP_CHROMIUM")
-    argv = [chromium, *CHROMIUM_ARGS, "--kiosk", "--force-device-scale-factor=1", "--window-position=0,0",
-            f"--window-size={size[0]},{size[1]}", f"--user-data-dir={prepare_profile(profile)}"]
-    if debugging_port is not None:
-        argv.append(f"--remote-debugging-port={debugging_port}")
-    return [*argv, url]
+    return [chromium, *kiosk_flags(url, str(prepare_profile(profile)), size, debugging_port=debugging_port)]
+
+
+def kiosk_shell_command(url: str, profile: str, size: tuple[int, int] = (1280, 800),
+                        executable: str = "chromium") -> list[str]:
+    """The same, for another machine (a sandbox): a shell line that writes the profile, then execs."""
+    preferences = shlex.quote(json.dumps(_PREFERENCES))
+    folder = shlex.quote(profile + "/Default")
+    command = shlex.join([executable, *kiosk_flags(url, profile, size)])
+    return ["sh", "-c", f"mkdir -p {folder} && printf %s {preferences} > {folder}/Preferences && exec {command}"]

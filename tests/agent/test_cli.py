@@ -142,3 +142,23 @@ def test_sigterm_and_ctrl_c_end_the_run_as_interrupted(tmp_path: Path, page_serv
     assert isinstance(events[-1], RunFinished) and events[-1].status == "interrupted"
     # The wait that was running finished before the stop (the current action completes).
     assert any(isinstance(e, ActionEvent) and e.action.type == "wait" and e.ok for e in events)
+
+
+def test_a_run_in_the_sandbox_with_the_live_view(tmp_path: Path) -> None:
+    from tests.environments.test_sandbox import container_unavailable
+
+    reason = container_unavailable()
+    if reason:
+        if os.environ.get("SCREENLOOP_REQUIRE_CONTAINER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    # The sandbox has no network: the page travels in the URL itself.
+    page = ("data:text/html,<body style='margin:0'><button style='position:absolute;left:100px;top:100px;"
+            "width:300px;height:100px;font-size:30px' onclick=\"document.body.innerHTML="
+            "'<h1 style=font-size:60px>Clicked OK</h1>'\">Press me</button></body>")
+    model = write_turns(tmp_path / "turns.jsonl", [Turn(actions=[Click(x=250, y=150)]), Turn(actions=[Done()])])
+    done = screenloop("run", "press the button", "--env", "sandbox", "--live", "--start-url", page, "--model", model,
+                      "--check", "text_visible:Clicked OK", "--out", str(tmp_path / "runs"), "--json", timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert "watch the sandbox live: http://127.0.0.1:" in done.stderr
+    assert json.loads(done.stdout)["status"] == "success"
