@@ -300,7 +300,7 @@ class _Reader:
 
     def finish(self) -> None:
         if self.held:
-            raise ActionParseError(f"keyDown({self.held[0]!r}) is never released; add pyautogui.keyUp({self.held[0]!r})")
+            raise ActionParseError(f"at the end: keyDown({self.held[0]!r}) is never released; add pyautogui.keyUp({self.held[0]!r})")
         if not self.actions:
             raise ActionParseError("the code contains no action; call pyautogui functions, or answer WAIT, DONE or FAIL")
 

@@ -61,6 +61,8 @@ class Reply:
     body: Any = None
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds to wait before answering (to make a client time out)."""
 
 
 @dataclass
@@ -181,6 +183,8 @@ class WireServer:
                     writer.write(_head(200, {}, len(body)) + body[: int(len(body) * reply.fraction)])
                     await writer.drain()
                     return
+                if reply.delay:
+                    await asyncio.sleep(reply.delay)
                 body = json.dumps(reply.body).encode() if reply.body is not None else b""
                 writer.write(_head(reply.status, reply.headers, len(body)) + body)
                 await writer.drain()
