@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw
 
 from environments import Observation
 
-__all__ = ["observation"]
+__all__ = ["image_size", "observation"]
 
 
 def observation(width: int = 1280, height: int = 800, *, step: int = 0, url: str | None = None) -> Observation:
@@ -21,3 +21,12 @@ def observation(width: int = 1280, height: int = 800, *, step: int = 0, url: str
         draw.rectangle((width - 200, row + 8, width - 40, row + 32), outline=(0, 90, 200))
     digest = hashlib.blake2b(image.tobytes(), digest_size=8).hexdigest()
     return Observation(image=image, width=width, height=height, url=url, timestamp=time.time(), digest=digest)
+
+
+def image_size(data_url_or_base64: str) -> tuple[int, int]:
+    """The pixel size of an image sent as a data URL or as bare base64."""
+    import base64
+    import io
+
+    data = data_url_or_base64.split(",", 1)[1] if data_url_or_base64.startswith("data:") else data_url_or_base64
+    return Image.open(io.BytesIO(base64.b64decode(data))).size

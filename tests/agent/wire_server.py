@@ -108,20 +108,28 @@ class WireServer:
         return self
 
     def stop(self) -> None:
+        """Close open connections, stop the loop and join the thread."""
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         try:
             self._loop.run_forever()
         finally:
-            server.close()
-            self._loop.run_until_complete(server.wait_closed())
             self._loop.close()
+
+    async def _shutdown(self) -> None:
+        self._server.close()
+        handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        await self._server.wait_closed()
 
     # the test-facing API ------------------------------------------------------------------------
     @property
@@ -188,8 +196,8 @@ class WireServer:
                 body = json.dumps(reply.body).encode() if reply.body is not None else b""
                 writer.write(_head(reply.status, reply.headers, len(body)) + body)
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client went away, or the server is shutting down: nothing left to answer
         finally:
             writer.close()
 
