@@ -204,4 +204,5 @@ def to_anthropic(action: Action, frame: Frame | None = None) -> dict[str, Any]:
         case Screenshot():
             return {"action": "screenshot"}
         case _:
-            raise UnsupportedAction(f"{action.type} {action.model_dump(exclude={'type'})} has no Anthropic computer-tool form")
+            fields = action.model_dump(exclude={"type"})
+            raise UnsupportedAction(f"{action.type} {fields} has no Anthropic computer-tool form")

@@ -106,7 +106,8 @@ class _Reader:
             case ast.Import():
                 for alias in node.names:
                     if alias.name not in ("pyautogui", "time"):
-                        raise ActionParseError(f"import {alias.name} is not allowed; only pyautogui and time calls are read")
+                        raise ActionParseError(
+                            f"import {alias.name} is not allowed; only pyautogui and time calls are read")
                     self.modules[alias.asname or alias.name] = alias.name
             case ast.ImportFrom():
                 raise ActionParseError(f"from {node.module} import ... is not allowed; call pyautogui.<function>(...)")
@@ -300,7 +301,8 @@ class _Reader:
 
     def finish(self) -> None:
         if self.held:
-            raise ActionParseError(f"at the end: keyDown({self.held[0]!r}) is never released; add pyautogui.keyUp({self.held[0]!r})")
+            key = self.held[0]
+            raise ActionParseError(f"at the end: keyDown({key!r}) is never released; add pyautogui.keyUp({key!r})")
         if not self.actions:
             raise ActionParseError("the code contains no action; call pyautogui functions, or answer WAIT, DONE or FAIL")
 
@@ -309,7 +311,8 @@ def _literal(node: ast.expr, what: str) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise ActionParseError(f"{what} must be a literal (number, string or list), got `{ast.unparse(node)[:40]}`") from None
+        found = ast.unparse(node)[:40]
+        raise ActionParseError(f"{what} must be a literal (number, string or list), got `{found}`") from None
 
 
 def _bind(name: str, args: list[Any], kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -148,8 +148,11 @@ class AnthropicMessagesModel(Model):
             if self._cursor is None:
                 blocks.append(_text("the pointer position is not known yet; move the mouse first"))
             else:
-                x, y = frame.to_model(*self._cursor)
-                blocks.append(_text(f"X={x},Y={y}"))
+                try:
+                    x, y = frame.to_model(*self._cursor)
+                    blocks.append(_text(f"X={x},Y={y}"))
+                except ActionError:  # the screen shrank under the pointer
+                    blocks.append(_text("the pointer is outside the current screen"))
         for item in feedback:
             if item.image is not None:
                 size = self.profile.limits.frame(*item.image.size).image

@@ -103,7 +103,8 @@ def test_to_openai_round_trips(action) -> None:
 
 
 def test_to_openai_maps_into_the_models_frame() -> None:
-    assert to_openai(Click(x=640, y=400), SCALED) == {"type": "click", "button": "left", "x": 512, "y": 320, "keys": None}
+    shape = {"type": "click", "button": "left", "x": 512, "y": 320, "keys": None}
+    assert to_openai(Click(x=640, y=400), SCALED) == shape
     assert from_openai(to_openai(Click(x=640, y=400), SCALED), SCALED) == [Click(x=640, y=400)]
 
 

@@ -88,7 +88,8 @@ def test_coordinates_are_pixels_of_the_screenshot_the_model_saw() -> None:
 
 def test_calls_without_coordinates_use_the_known_pointer() -> None:
     assert from_pyautogui("pyautogui.click()", cursor=(7, 8)) == [Click(x=7, y=8)]
-    assert from_pyautogui("pyautogui.dragTo(50, 60)", cursor=(7, 8)) == [Drag(path=(Point(x=7, y=8), Point(x=50, y=60)))]
+    drag = Drag(path=(Point(x=7, y=8), Point(x=50, y=60)))
+    assert from_pyautogui("pyautogui.dragTo(50, 60)", cursor=(7, 8)) == [drag]
     with pytest.raises(ActionParseError, match="click without x, y needs a known pointer position"):
         from_pyautogui("pyautogui.click()")
 

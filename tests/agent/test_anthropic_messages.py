@@ -66,7 +66,8 @@ async def test_tool_version_and_beta_header_by_model(wire: WireServer, model: st
     (request,) = wire.requests_to("anthropic")
     (tool,) = request.json["tools"]
     assert request.headers["anthropic-beta"] == beta
-    assert "test-key" in (request.headers.get("x-api-key"), request.headers.get("authorization", "").removeprefix("Bearer "))
+    bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+    assert "test-key" in (request.headers.get("x-api-key"), bearer)
     assert tool["type"] == tool_type and tool["name"] == "computer"
     assert (tool["display_width_px"], tool["display_height_px"]) == (1280, 800)
     assert tool.get("enable_zoom", False) is zoom

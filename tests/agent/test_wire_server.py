@@ -9,7 +9,7 @@ from .wire_server import Drop, WireServer, anthropic_message, openai_response, t
 
 
 async def test_replies_are_served_in_order_and_requests_recorded(wire: WireServer) -> None:
-    wire.script_openai(openai_response(id="resp_a"), openai_response(id="resp_b"))
+    wire.script_openai([openai_response(id="resp_a"), openai_response(id="resp_b")])
     async with httpx2.AsyncClient(base_url=wire.url) as client:
         first = await client.post("/v1/responses", json={"n": 1}, headers={"x-test": "yes"})
         second = await client.post("/v1/responses", json={"n": 2})

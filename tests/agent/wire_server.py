@@ -147,7 +147,13 @@ class WireServer:
         return self.url
 
     def script(self, kind: str, *replies: Any) -> None:
-        """Queue replies for one route: ``openai``, ``anthropic`` or ``chat``."""
+        """Queue replies for one route: ``openai``, ``anthropic`` or ``chat``.
+
+        Replies are given one per argument, or as one list: ``script_openai(a, b)`` is
+        ``script_openai([a, b])``.
+        """
+        if len(replies) == 1 and isinstance(replies[0], list):
+            replies = tuple(replies[0])
         with self._lock:
             self._queues[kind].extend(replies)
 
