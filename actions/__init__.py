@@ -6,6 +6,7 @@ Table of contents:
 - key names, normalized once: ``actions/keys.py``
 - coordinates between the screen and the image a model sees: ``actions/frames.py``
 - the error tree's root and the errors that mean "the action was bad": ``actions/errors.py``
+- foreign formats (OpenAI, Anthropic, UI-TARS, pyautogui code), both directions: ``actions/formats/``
 """
 
 from .base import (
@@ -42,6 +43,16 @@ from .errors import (
     UnsupportedAction,
     UserError,
 )
+from .formats import (
+    WHEEL_PX,
+    from_anthropic,
+    from_openai,
+    from_pyautogui,
+    from_uitars,
+    to_anthropic,
+    to_openai,
+    uitars_thought,
+)
 from .frames import Frame
 from .keys import normalize_chord, normalize_key, parse_chord
 
@@ -72,12 +83,20 @@ __all__ = [
     "UnknownKey",
     "UnsupportedAction",
     "UserError",
+    "WHEEL_PX",
     "Wait",
     "Zoom",
     "action_point",
+    "from_anthropic",
+    "from_openai",
+    "from_pyautogui",
+    "from_uitars",
     "normalize_chord",
     "normalize_key",
     "parse_action",
     "parse_actions",
     "parse_chord",
+    "to_anthropic",
+    "to_openai",
+    "uitars_thought",
 ]

@@ -117,7 +117,11 @@ class Model(ABC):
 
         Raises ``ModelError`` when the provider fails (after retries for transient errors) and
         ``PolicyDenied`` when a provider safety check is not approved. A reply that cannot be read
-        as actions is not an exception: it comes back as ``Turn(error=...)``.
+        as actions is not an exception: it comes back as ``Turn(error=...)``, and the adapter
+        itself sends that error back on the next turn in its wire's own form (an OpenAI user
+        message, an Anthropic ``tool_result`` with ``is_error``), so the loop only has to count
+        how many times in a row it happened. Each ``feedback`` entry likewise reaches the model
+        as the result of the action it belongs to.
         """
 
     async def close(self) -> None:
