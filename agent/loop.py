@@ -178,8 +178,6 @@ class Agent:
             **self.config, "budget": self.budget.model_dump(), "checks": [c.describe() for c in self.checks],
             "secrets": self.secrets.names, "policy": self.policy.model_dump(),
         }))
-        if note := self.secrets.prompt_note():
-            state.notes.append(note)
         restore = self._install_signal_handlers()
         try:
             outcome = await self._steps(task, state, executor, recorder, started)
@@ -226,8 +224,10 @@ class Agent:
         if stopped := self._over_budget(state, None):
             return stopped
         if turn.error:
+            # The adapter sends the error back to the model with its next request (in its wire
+            # format); the loop only records it and bounds how often it may happen.
             state.parse_errors += 1
-            self._note(state, recorder, f"Your last reply could not be used: {turn.error}")
+            recorder.write(NoteEvent(step=state.step, message=f"unusable reply: {turn.error}"))
             if state.parse_errors >= self.max_parse_errors:
                 return Stopped("failed", f"the model answered with unusable actions {state.parse_errors} times; "
                                          f"last: {turn.error}")

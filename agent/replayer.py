@@ -233,7 +233,7 @@ class Replayer:
                 f"({self.workflow.description or 'no description'}). The recorded actions no longer fit the screen "
                 f"({why}). Do only this step: {step.goal}. Then answer that you are done. "
                 "If it cannot be done, say so and stop.")
-        notes = [n for n in [self.secrets.prompt_note()] if n]
+        notes: list[str] = []
         feedback: list[ActionFeedback] = []
         records: list[ActionRecord] = []
         for turn_number in range(self.heal_turns):
@@ -244,8 +244,7 @@ class Replayer:
             self.usage = self.usage + turn.usage
             recorder.write(TurnEvent(step=index, turn=turn, model_ms=(time.perf_counter() - began) * 1000))
             notes, feedback = [], []
-            if turn.error:
-                notes.append(f"Your last reply could not be used: {turn.error}")
+            if turn.error:  # the adapter sends the error back with its next request
                 continue
             if not turn.actions or any(isinstance(a, Done) for a in turn.actions):
                 records += await self._run_healed([a for a in turn.actions if not isinstance(a, Done)],

@@ -64,14 +64,8 @@ def build_model(spec: str | None, *, effort: str = "medium", approver: Approver 
     """A model from its spec; ``replay:PATH`` plays a recorded run (or a file of turns) back."""
     if not spec:
         raise UserError("no model: pass --model (e.g. anthropic:claude-sonnet-4-6) or set SCREENLOOP_MODEL")
-    if spec.startswith("replay:"):
-        from .models.replay import ReplayModel
+    from .models import make_model
 
-        return ReplayModel.from_file(spec.removeprefix("replay:"))
-    try:
-        from .models import make_model  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise UserError(f"model {spec!r}: no provider adapters are installed in this build") from exc
     return make_model(spec, effort=effort, approver=approver)
 
 

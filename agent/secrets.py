@@ -99,12 +99,3 @@ class Secrets:
             if position < len(action.text):
                 result.append(TypeText(text=action.text[position:]))
         return result
-
-    def prompt_note(self) -> str | None:
-        """What the model is told about the secrets it may type."""
-        if not self._values:
-            return None
-        names = ", ".join(self.names)
-        return (f"Secrets you can type without seeing them: {names}. To type one, type exactly "
-                "{{ secrets.NAME }} (for example {{ secrets." + self.names[0] + " }}); "
-                "the runtime types the value.")

@@ -17,7 +17,8 @@ from .base import ActionFeedback, ModelInput
 
 __all__ = ["cursor_after", "describe", "failures", "followup", "notes_text", "task_text", "with_secrets"]
 
-_SECRET = re.compile(r"^\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}$")
+_SECRET = re.compile(r"^\{\{\s*(?:secrets\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$")
+"""``{{ secrets.NAME }}`` (the documented form, shared with workflows), or ``{{NAME}}``."""
 
 
 def task_text(request: ModelInput) -> str:
@@ -27,7 +28,8 @@ def task_text(request: ModelInput) -> str:
         names = ", ".join(request.secrets)
         parts.append(
             f"Secrets you may type without seeing them: {names}. To type one, type exactly "
-            "{{NAME}} (for example {{" + request.secrets[0] + "}}) as the whole text of one type action."
+            "{{ secrets.NAME }} (for example {{ secrets." + request.secrets[0] + " }}) as the whole text "
+            "of one type action; the runtime types the value."
         )
     if request.notes:
         parts.append(notes_text(request.notes))

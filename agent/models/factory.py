@@ -56,7 +56,9 @@ def make_model(spec: str, *, effort: Effort = "medium", approver: Approver | Non
     """
     provider, model, spec_url = parse_spec(spec)
     if provider == "replay":
-        raise UserError("replay:<path> is opened by the run loader; build a ReplayModel(turns) directly")
+        from .replay import ReplayModel
+
+        return ReplayModel.from_file(spec.removeprefix("replay:"))
     if provider not in PROVIDERS:
         raise UserError(f"unknown model provider {provider!r} in {spec!r}; use one of {', '.join(PROVIDERS)}")
     if effort not in _EFFORTS:

@@ -42,7 +42,7 @@ def test_parse_spec(spec: str, parts: tuple) -> None:
 @pytest.mark.parametrize(("spec", "options", "words"), [
     ("gpt-5.4", {}, "must look like provider:model"),
     ("google:gemini", {}, "unknown model provider 'google'"),
-    ("replay:run.jsonl", {}, "ReplayModel"),
+    ("replay:no-such-run.jsonl", {}, "cannot read recorded turns from no-such-run.jsonl"),
     ("openai:gpt-5.4", {"effort": "max"}, "effort must be one of none, low, medium, high, xhigh"),
     ("openai:gpt-5.4", {"image_format": "webp"}, "image_format must be 'png' or 'jpeg'"),
     ("openai:gpt-5.4", {"keep_images": 3}, "unexpected keyword argument 'keep_images'"),

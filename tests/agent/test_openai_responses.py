@@ -200,11 +200,12 @@ async def test_usage_and_cost_come_from_the_response_and_the_price_table(wire: W
 
 
 async def test_secrets_are_typed_by_name_only(wire: WireServer) -> None:
-    wire.script_openai(openai_response(computer_call(TypeText(text="{{ERP_PASSWORD}}"), TypeText(text="{{OTHER}}"))))
+    wire.script_openai(openai_response(computer_call(
+        TypeText(text="{{ secrets.ERP_PASSWORD }}"), TypeText(text="{{ERP_PASSWORD}}"), TypeText(text="{{OTHER}}"))))
     turn = await make(wire).turn(step(secrets=["ERP_PASSWORD"]))
-    assert turn.actions == [TypeSecret(name="ERP_PASSWORD"), TypeText(text="{{OTHER}}")]
+    assert turn.actions == [TypeSecret(name="ERP_PASSWORD"), TypeSecret(name="ERP_PASSWORD"), TypeText(text="{{OTHER}}")]
     prompt = wire.requests_to("openai")[0].json["input"][0]["content"][0]["text"]
-    assert "ERP_PASSWORD" in prompt and "{{ERP_PASSWORD}}" in prompt
+    assert "ERP_PASSWORD" in prompt and "{{ secrets.ERP_PASSWORD }}" in prompt
 
 
 async def test_jpeg_screenshots_by_setting(wire: WireServer) -> None:
