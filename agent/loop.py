@@ -185,6 +185,9 @@ class Agent:
                 outcome = await self._verify(outcome, state, recorder)
         except (ModelError, PolicyDenied, ScriptExhausted, EnvironmentFailure) as exc:
             outcome = Stopped("failed", f"{type(exc).__name__}: {self.secrets.redact(str(exc))}")
+        except ScreenloopError as exc:  # anything else escapes, saying where the record is
+            exc.run_dir = str(self.run_dir)
+            raise
         finally:
             restore()
             try:
