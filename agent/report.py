@@ -19,7 +19,17 @@ from PIL import Image
 
 from actions import Click, Drag, Move, Scroll, TypeSecret, TypeText, Zoom, action_point
 
-from .events import ActionEvent, ChecksEvent, NoteEvent, ObservationEvent, RunFinished, RunStarted, TurnEvent, read_events
+from .events import (
+    ActionEvent,
+    ChecksEvent,
+    NoteEvent,
+    ObservationEvent,
+    RunFinished,
+    RunStarted,
+    TurnEvent,
+    WorkflowStepEvent,
+    read_events,
+)
 from .models.base import Usage
 
 __all__ = ["render_report", "write_report"]
@@ -41,6 +51,8 @@ class _Step:
     turn_error: str | None = None
     actions: list[ActionEvent] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    workflow: WorkflowStepEvent | None = None
+    """How a workflow step was replayed (found in place, moved, healed), for replays."""
 
     @property
     def execute_ms(self) -> float:
@@ -131,6 +143,8 @@ def render_report(run_dir: Path) -> str:
                 steps.setdefault(event.step, _Step(event.step)).actions.append(event)
             case NoteEvent():
                 steps.setdefault(event.step, _Step(event.step)).notes.append(event.message)
+            case WorkflowStepEvent():
+                steps.setdefault(event.step, _Step(event.step)).workflow = event
     ordered = [steps[k] for k in sorted(steps)]
     usage = finished.usage if finished else sum((s.usage for s in ordered if s.usage), Usage())
     template = _templates().get_template("report.html.j2")
