@@ -162,3 +162,17 @@ def test_a_run_in_the_sandbox_with_the_live_view(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "watch the sandbox live: http://127.0.0.1:" in done.stderr
     assert json.loads(done.stdout)["status"] == "success"
+
+
+def test_a_desktop_program_started_with_app(tmp_path: Path, page_server: str, submissions: list) -> None:
+    import shlex
+
+    from environments import kiosk_argv
+
+    program = shlex.join(kiosk_argv(page_server + "/pages/form.html", tmp_path / "profile"))
+    model = write_turns(tmp_path / "turns.jsonl", form_turns("Initech"))
+    done = screenloop("run", "Create an invoice for Initech", "--env", "desktop", "--app", program, "--model", model,
+                      "--check", saved(page_server, "Initech"), "--out", str(tmp_path / "runs"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert submissions[0]["customer"] == "Initech"
+    assert json.loads(done.stdout)["status"] == "success"
