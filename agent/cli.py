@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 failed, 2 unverified, 3 budget exceeded, 4 interrupted,
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional

@@ -6,16 +6,18 @@ without the policy's verdict, and no secret value reaches a record.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Literal
 
 from actions import Action, ActionError, MouseDown, MouseUp, TypeSecret, TypeText, action_point
 from environments import ActionResult, Environment, Observation
 
 from .approval import ApprovalRequest, Approver, deny_all
-from .events import ActionEvent, ElementInfo, RunRecorder
+from .events import ActionEvent, ElementInfo, ObservationEvent, RunRecorder
 from .models.base import ActionFeedback
 from .policy import Policy
-from .screen import element_at, text_near
+from .screen import element_at, mask_sensitive_fields, text_near
 from .secrets import Secrets
 
 __all__ = ["Executor"]
@@ -73,6 +75,24 @@ class Executor:
         )
         self.recorder.write(self.last_event)
         return ActionFeedback(ok=result.ok, error=error, output=output, image=result.image), result
+
+    async def observe(self, step: int, *, suffix: str = "", save: bool = True,
+                      event: bool = True) -> tuple[Observation, str | None]:
+        """The screen now, masked (password fields, secret values) before anyone sees it, saved as
+        ``step-NNNN{suffix}.png`` and, for a step's own screen, recorded as an ``observation`` event.
+        Returns the observation and the file name (None when not saved)."""
+        began = time.perf_counter()
+        observation = await self.env.observe()
+        observation = await mask_sensitive_fields(self.env, observation, self.secrets.values())
+        if not save:
+            return observation, None
+        path = self.recorder.screenshot_path(step, suffix)
+        await asyncio.to_thread(observation.image.save, path, "PNG", compress_level=1)
+        if event:
+            self.recorder.write(ObservationEvent(
+                step=step, screenshot=path.name, width=observation.width, height=observation.height,
+                url=observation.url, digest=observation.digest, observe_ms=(time.perf_counter() - began) * 1000))
+        return observation, path.name
 
     async def _element(self, action: Action) -> ElementInfo | None:
         point = action_point(action)

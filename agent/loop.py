@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from actions import Action, Done, Fail, Screenshot, ScreenloopError, Wait, action_point
@@ -29,7 +28,6 @@ from .events import (
     ChecksEvent,
     CheckResultModel,
     NoteEvent,
-    ObservationEvent,
     RunFinished,
     RunRecorder,
     RunStarted,
@@ -41,7 +39,7 @@ from .executor import Executor
 from .models.base import ActionFeedback, Model, ModelInput, Turn, Usage
 from .policy import Policy
 from .report import write_report
-from .screen import mask_sensitive_fields, screens_match
+from .screen import screens_match
 from .secrets import Secrets
 
 __all__ = ["Agent", "Budget", "EXIT_CODES", "RunResult"]
@@ -220,7 +218,7 @@ class Agent:
                 return outcome
 
     async def _step(self, task: str, state: _State, executor: Executor, recorder: RunRecorder) -> StepOutcome:
-        observation = await self._observe(state, recorder)
+        observation, _ = await executor.observe(state.step)
         turn = await self._ask(task, observation, state, recorder)
         if turn is None:
             return Stopped("interrupted", self._stop_reason or "interrupted")
@@ -240,24 +238,6 @@ class Agent:
         if not turn.actions:
             return Claimed(turn.message or "")
         return await self._act(turn, observation, state, executor, recorder)
-
-    async def _observe(self, state: _State, recorder: RunRecorder) -> Observation:
-        began = time.perf_counter()
-        observation = await self.env.observe()
-        observation = await mask_sensitive_fields(self.env, observation, [self.secrets.value(n) for n in self.secrets.names])
-        path = recorder.screenshot_path(state.step)
-        await asyncio.to_thread(_save_png, observation.image, path)
-        recorder.write(ObservationEvent(step=state.step, screenshot=path.name, width=observation.width,
-                                        height=observation.height, url=observation.url, digest=observation.digest,
-                                        observe_ms=(time.perf_counter() - began) * 1000))
-        return observation
-
-    async def _capture(self, state: _State, index: int) -> tuple[Observation, str]:
-        observation = await self.env.observe()
-        observation = await mask_sensitive_fields(self.env, observation, [self.secrets.value(n) for n in self.secrets.names])
-        path = self.run_dir / f"step-{state.step:04d}-{index}.png"
-        await asyncio.to_thread(_save_png, observation.image, path)
-        return observation, path.name
 
     async def _ask(self, task: str, observation: Observation, state: _State, recorder: RunRecorder) -> Turn | None:
         """One model call; None when a stop was requested while waiting for it."""
@@ -307,7 +287,7 @@ class Agent:
                 if index > 0 and action_point(action) is not None:
                     # Later actions of a batch aim at a screen the earlier ones changed: keep that
                     # screen too, so the report and an exported workflow see what this one saw.
-                    observation, shot = await self._capture(state, index)
+                    observation, shot = await executor.observe(state.step, suffix=f"-{index}", event=False)
                 part, _ = await executor.run(action, observation, step=state.step, index=index, screenshot=shot)
                 index += 1
                 if not part.ok or part.output or part.image is not None:
@@ -412,6 +392,3 @@ def _describe(action: Action) -> str:
     kind = data.pop("type", action.type)
     return f"{kind}({', '.join(f'{k}={v!r}' for k, v in data.items())})"
 
-
-def _save_png(image: Image.Image, path: Path) -> None:
-    image.save(path, "PNG", compress_level=1)

@@ -46,7 +46,6 @@ from .errors import ModelError, PolicyDenied
 from .events import (
     ChecksEvent,
     NoteEvent,
-    ObservationEvent,
     RunFinished,
     RunRecorder,
     RunStarted,
@@ -60,7 +59,6 @@ from .loop import RunResult
 from .models.base import ActionFeedback, Model, ModelInput, Usage
 from .policy import Policy
 from .report import write_report
-from .screen import mask_sensitive_fields
 from .secrets import Secrets
 from .workflow import Step, Workflow
 
@@ -159,7 +157,7 @@ class Replayer:
 
     # one step -------------------------------------------------------------------------------
     async def _replay_step(self, index: int, step: Step, executor: Executor, recorder: RunRecorder) -> None:
-        observation = await self._observe(index, recorder)
+        observation, _ = await executor.observe(index)
         location = Location("in_place", None, (0, 0), "no anchor")
         if step.anchor is not None:
             location = await self._find(step, observation)
@@ -177,11 +175,11 @@ class Replayer:
             feedback, _ = await executor.run(action, observation, step=index, index=number, source="workflow",
                                              settle=settle)
             if not feedback.ok:
-                await self._heal_or_fail(index, step, await self._observe(index, recorder, suffix="-failed"),
+                await self._heal_or_fail(index, step, (await executor.observe(index, suffix="-failed", event=False))[0],
                                          executor, recorder, f"action {number + 1} failed: {feedback.error}")
                 return
         if step.expect is not None and not await self._expect(step):
-            await self._heal_or_fail(index, step, await self._observe(index, recorder, suffix="-expect"),
+            await self._heal_or_fail(index, step, (await executor.observe(index, suffix="-expect", event=False))[0],
                                      executor, recorder, "its expectation did not hold after acting")
             return
         status = "no_anchor" if step.anchor is None else location.status
@@ -256,7 +254,7 @@ class Replayer:
                 reason = next(a.reason for a in turn.actions if isinstance(a, Fail))
                 raise _StepFailed(f"step {index + 1} ({step.goal!r}) could not be healed: {reason}")
             records += await self._run_healed(turn.actions, observation, index, executor, recorder, feedback)
-            observation = await self._observe(index, recorder, suffix=f"-heal{turn_number + 1}")
+            observation, _ = await executor.observe(index, suffix=f"-heal{turn_number + 1}", event=False)
         raise _StepFailed(f"step {index + 1} ({step.goal!r}) was not healed within {self.heal_turns} model turns")
 
     async def _run_healed(self, actions: list[Action], observation: Observation, index: int, executor: Executor,
@@ -265,7 +263,7 @@ class Replayer:
         for number, action in enumerate(self.secrets.expand(actions)):
             image = observation.image
             if number > 0 and action_point(action) is not None:
-                image = (await self._observe(index, recorder, suffix=f"-h{number}", record=False)).image
+                image = (await executor.observe(index, save=False))[0].image
             item, _ = await executor.run(action, observation, step=index, index=number, source="healed")
             feedback.append(item)
             if not item.ok:
@@ -273,22 +271,6 @@ class Replayer:
             element = executor.last_event.element if executor.last_event else None
             records.append(ActionRecord(action, image, element))
         return records
-
-    # recording ------------------------------------------------------------------------------
-    async def _observe(self, index: int, recorder: RunRecorder, suffix: str = "", record: bool = True) -> Observation:
-        began = time.perf_counter()
-        observation = await self.env.observe()
-        observation = await mask_sensitive_fields(self.env, observation,
-                                                  [self.secrets.value(n) for n in self.secrets.names])
-        if record:
-            path = self.run_dir / f"step-{index:04d}{suffix}.png"
-            await asyncio.to_thread(observation.image.save, path, "PNG", compress_level=1)
-            if not suffix:
-                recorder.write(ObservationEvent(step=index, screenshot=path.name, width=observation.width,
-                                                height=observation.height, url=observation.url,
-                                                digest=observation.digest,
-                                                observe_ms=(time.perf_counter() - began) * 1000))
-        return observation
 
     async def _verify(self, recorder: RunRecorder) -> tuple[str, str]:
         count = len(self.workflow.steps)

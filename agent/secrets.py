@@ -67,6 +67,10 @@ class Secrets:
     def names(self) -> list[str]:
         return sorted(self._values)
 
+    def values(self) -> list[str]:
+        """The values, for masking them on screen (never for a record)."""
+        return list(self._values.values())
+
     def __bool__(self) -> bool:
         return bool(self._values)
 

@@ -49,7 +49,6 @@ from actions import (
     TypeSecret,
     TypeText,
     UnsupportedAction,
-    UserError,
     Wait,
     Zoom,
 )

@@ -7,7 +7,6 @@ model is scripted directly so each test can aim at one behaviour of the loop.
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from pathlib import Path
 
