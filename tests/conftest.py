@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import sys
 import threading
 import time
 import urllib.request
@@ -100,6 +101,13 @@ def submissions(page_server: str) -> list[dict[str, Any]]:
 @pytest.fixture
 def deletions(submissions: list[dict[str, Any]]) -> list[float]:
     return _Handler.deletions
+
+
+def saved_check(page_server: str, customer: str) -> str:
+    """A ``command:`` check that passes when the form page saved an invoice for ``customer``."""
+    return (f"command:{sys.executable} -c \"import json,sys,urllib.request;"
+            f"d=json.load(urllib.request.urlopen('{page_server}/submissions'));"
+            f"sys.exit(0 if any(s['customer']=='{customer}' for s in d['submissions']) else 1)\"")
 
 
 def free_port() -> int:

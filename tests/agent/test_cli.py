@@ -16,6 +16,8 @@ from actions import Click, Done, TypeSecret, TypeText, Wait
 from agent.events import ActionEvent, RunFinished, read_events
 from agent.models import Turn
 
+from ..conftest import saved_check
+
 SCREENLOOP = str(Path(sys.executable).parent / "screenloop")
 
 
@@ -32,12 +34,6 @@ def form_turns(customer: str = "ACME") -> list[Turn]:
     ]
 
 
-def saved(page_server: str, customer: str) -> str:
-    return (f"command:{sys.executable} -c \"import json,sys,urllib.request;"
-            f"d=json.load(urllib.request.urlopen('{page_server}/submissions'));"
-            f"sys.exit(0 if any(s['customer']=='{customer}' for s in d['submissions']) else 1)\"")
-
-
 def screenloop(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([SCREENLOOP, *args], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, **(env or {})})
@@ -46,7 +42,7 @@ def screenloop(*args: str, env: dict[str, str] | None = None, timeout: float = 1
 def test_run_json_success(tmp_path: Path, page_server: str, submissions: list) -> None:
     model = write_turns(tmp_path / "turns.jsonl", form_turns())
     done = screenloop("run", "Create an invoice for ACME", "--model", model, "--env", "browser",
-                      "--start-url", page_server + "/pages/form.html", "--check", saved(page_server, "ACME"),
+                      "--start-url", page_server + "/pages/form.html", "--check", saved_check(page_server, "ACME"),
                       "--out", str(tmp_path / "runs"), "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)  # exactly one JSON document on stdout
@@ -172,7 +168,7 @@ def test_a_desktop_program_started_with_app(tmp_path: Path, page_server: str, su
     program = shlex.join(kiosk_argv(page_server + "/pages/form.html", tmp_path / "profile"))
     model = write_turns(tmp_path / "turns.jsonl", form_turns("Initech"))
     done = screenloop("run", "Create an invoice for Initech", "--env", "desktop", "--app", program, "--model", model,
-                      "--check", saved(page_server, "Initech"), "--out", str(tmp_path / "runs"), "--json")
+                      "--check", saved_check(page_server, "Initech"), "--out", str(tmp_path / "runs"), "--json")
     assert done.returncode == 0, done.stderr
     assert submissions[0]["customer"] == "Initech"
     assert json.loads(done.stdout)["status"] == "success"

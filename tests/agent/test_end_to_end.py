@@ -4,7 +4,6 @@ Browser, and the page's server says what was saved."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from agent.secrets import Secrets
 from environments import Browser, Desktop
 from examples.invoice_app import DEMO_PASSWORD, serve_app
 
+from ..conftest import saved_check
 from .test_workflows import app, for_app, recorded  # noqa: F401 - fixtures shared with the workflow tests
 from .wire_server import (
     WireServer,
@@ -35,13 +35,6 @@ from .wire_server import (
 
 FORM = "/pages/form.html"
 CUSTOMER, AMOUNT, PASSWORD, NOTE, SAVE, DELETE = (300, 102), (300, 162), (300, 222), (300, 282), (240, 352), (440, 352)
-
-
-def saved(page_server: str, customer: str) -> object:
-    return parse_check(
-        f"command:{sys.executable} -c \"import json,sys,urllib.request;"
-        f"d=json.load(urllib.request.urlopen('{page_server}/submissions'));"
-        f"sys.exit(0 if any(s['customer']=='{customer}' for s in d['submissions']) else 1)\"")
 
 
 def openai(wire: WireServer, **options: object):  # type: ignore[no-untyped-def]
@@ -75,7 +68,7 @@ async def test_openai_fills_the_form_in_a_browser(form: Browser, wire: WireServe
         openai_response(openai_message("The invoice is saved.")),
     )
     model = openai(wire)
-    result = await Agent(model, form, checks=[saved(page_server, "ACME")], runs_dir=tmp_path).run(
+    result = await Agent(model, form, checks=[parse_check(saved_check(page_server, "ACME"))], runs_dir=tmp_path).run(
         "Create an invoice for ACME, amount 120")
     assert result.status == "success", result.reason
     assert submissions[0]["customer"] == "ACME" and submissions[0]["amount"] == "120"
@@ -97,7 +90,7 @@ async def test_anthropic_fills_the_form_on_a_desktop(desktop_form: Desktop, wire
         anthropic_message(tool_use(Click(x=SAVE[0], y=SAVE[1]))),
         anthropic_message(text_block("Saved.")),
     )
-    result = await Agent(anthropic(wire), desktop_form, checks=[saved(page_server, "Globex")],
+    result = await Agent(anthropic(wire), desktop_form, checks=[parse_check(saved_check(page_server, "Globex"))],
                          runs_dir=tmp_path).run("Create an invoice for Globex, amount 75")
     assert result.status == "success", result.reason
     assert submissions[0]["customer"] == "Globex" and submissions[0]["amount"] == "75"
@@ -114,7 +107,7 @@ async def test_a_model_that_says_done_too_early_fails(form: Browser, wire: WireS
         anthropic_message(tool_use(Click(x=CUSTOMER[0], y=CUSTOMER[1]))),
         anthropic_message(text_block("All done, the invoice is saved!")),
     )
-    result = await Agent(anthropic(wire), form, checks=[saved(page_server, "ACME")], runs_dir=tmp_path).run(
+    result = await Agent(anthropic(wire), form, checks=[parse_check(saved_check(page_server, "ACME"))], runs_dir=tmp_path).run(
         "Create an invoice for ACME")
     assert result.status == "failed" and "checks failed" in result.reason
     assert result.claim == "All done, the invoice is saved!"

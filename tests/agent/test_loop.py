@@ -7,12 +7,20 @@ model is scripted directly so each test can aim at one behaviour of the loop.
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
 
-from actions import Click, Done, Fail, KeyPress, MouseDown, Navigate, TypeSecret, TypeText
+from actions import (
+    Click,
+    Done,
+    Fail,
+    KeyPress,
+    MouseDown,
+    Navigate,
+    TypeSecret,
+    TypeText,
+)
 from agent.approval import ApprovalRequest
 from agent.checks import parse_check
 from agent.events import ActionEvent, NoteEvent, RunFinished, read_events
@@ -21,6 +29,8 @@ from agent.models import ReplayModel, Turn, Usage
 from agent.policy import Policy
 from agent.secrets import Secrets
 from environments import Browser
+
+from ..conftest import saved_check
 
 FORM = "/pages/form.html"
 
@@ -38,12 +48,6 @@ def fill_and_save(customer: str = "ACME", amount: str = "120") -> list[Turn]:
     ]
 
 
-def saved_check(page_server: str, customer: str) -> object:
-    script = (f"import json,sys,urllib.request; d=json.load(urllib.request.urlopen('{page_server}/submissions'));"
-              f"sys.exit(0 if any(s['customer']=='{customer}' for s in d['submissions']) else 1)")
-    return parse_check(f"command:{sys.executable} -c \"{script}\"")
-
-
 @pytest.fixture
 async def form(browser: Browser, page_server: str, submissions: list) -> Browser:
     await browser.page.goto(page_server + FORM)
@@ -53,7 +57,7 @@ async def form(browser: Browser, page_server: str, submissions: list) -> Browser
 async def test_a_scripted_run_fills_the_form_and_checks_decide_success(form: Browser, page_server: str,
                                                                       submissions: list, tmp_path: Path) -> None:
     model = ReplayModel(fill_and_save())
-    agent = Agent(model, form, checks=[saved_check(page_server, "ACME"), parse_check("text_visible:Saved invoice #1")],
+    agent = Agent(model, form, checks=[parse_check(saved_check(page_server, "ACME")), parse_check("text_visible:Saved invoice #1")],
                   runs_dir=tmp_path)
     result = await agent.run("Create an invoice for ACME, amount 120")
     assert result.status == "success", result.reason
@@ -78,7 +82,7 @@ async def test_done_without_checks_is_unverified_never_success(form: Browser, tm
 async def test_a_model_claiming_done_early_fails_the_run(form: Browser, page_server: str, submissions: list,
                                                          tmp_path: Path) -> None:
     model = ReplayModel([turn(Click(x=300, y=102), TypeText(text="ACME")), turn(Done(summary="All saved!"))])
-    result = await Agent(model, form, checks=[saved_check(page_server, "ACME")], runs_dir=tmp_path).run("Create an invoice")
+    result = await Agent(model, form, checks=[parse_check(saved_check(page_server, "ACME"))], runs_dir=tmp_path).run("Create an invoice")
     assert result.status == "failed", result.reason
     assert "checks failed" in result.reason and result.claim == "All saved!"
     assert submissions == []
