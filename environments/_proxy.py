@@ -18,8 +18,8 @@ connects to an address it checked, so what was checked is what is reached. The h
 when an allow pattern names the host literally (``127.0.0.1:8080``, ``localhost``): ``*``, or a
 name that merely resolves there, does not open the machine the sandbox was meant to protect.
 
-Every decision is a ``ProxyRecord``, kept in memory and written as one JSON line to a log the
-sandbox cannot write. Waits are bounded (the request head, name resolution, the connection);
+Every decision is a ``ProxyRecord``, kept in memory (the latest 10,000) and written as one JSON
+line to a log the sandbox cannot write (up to 16 MiB, then one line saying it was truncated). Waits are bounded (the request head, name resolution, the connection);
 tunnels live until either end closes them or ``close()``, which ends every connection.
 """
 
@@ -76,7 +76,7 @@ class HostProxy:
 
     def __init__(self, allow: Sequence[str], deny: Sequence[str] = (), *, log_path: str | None = None,
                  max_connections: int = 256, head_timeout: float = 30.0, connect_timeout: float = 10.0,
-                 keep: int = 10_000) -> None:
+                 keep: int = 10_000, max_log_bytes: int = 16 << 20) -> None:
         self.allow, self.deny = tuple(allow), tuple(deny)
         self.max_connections = max_connections
         self.head_timeout, self.connect_timeout = head_timeout, connect_timeout
@@ -84,6 +84,7 @@ class HostProxy:
         """The latest decisions, oldest first (the log file has them all)."""
         self._log_path = log_path
         self._log: IO[str] | None = None
+        self._log_room = max_log_bytes  # a sandbox must not fill the host's tmpfs by asking
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -201,9 +202,13 @@ class HostProxy:
     def _record(self, method: str, host: str, port: int, allowed: bool, reason: str) -> None:
         record = ProxyRecord(time=time.time(), method=method, host=host, port=port, allowed=allowed, reason=reason)
         self.records.append(record)
-        if self._log is not None:
+        if self._log is not None and self._log_room > 0:
+            line = record.model_dump_json() + "\n"
+            self._log_room -= len(line)
+            if self._log_room <= 0:
+                line = '{"truncated": "the log reached its size limit; later requests are only in memory"}\n'
             with contextlib.suppress(OSError, ValueError):
-                self._log.write(record.model_dump_json() + "\n")
+                self._log.write(line)
 
 
 def _parse(raw: bytes) -> tuple[str, str, int, bytes | None]:

@@ -191,3 +191,18 @@ async def test_a_forwarded_response_always_says_connection_close(start: Start, s
         writer.close()
     # What the server got: the origin form, the real host, no proxy headers, and close.
     assert seen[0].decode().split("\r\n")[:3] == ["GET /x?y HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+
+
+async def test_the_log_stops_at_its_limit(short_dir: Path) -> None:
+    proxy = HostProxy(["127.0.0.1:1"], log_path=str(short_dir / "proxy.log"), max_log_bytes=500)
+    await proxy.start(str(short_dir / "proxy.sock"))
+    try:
+        for _ in range(10):
+            status, _, reader, writer = await ask(short_dir, "CONNECT example.com:443 HTTP/1.1\r\n\r\n")
+            await body_of(reader)
+            writer.close()
+    finally:
+        await proxy.close()
+    lines = (short_dir / "proxy.log").read_text().splitlines()
+    assert len(proxy.records) == 10
+    assert 1 < len(lines) < 10 and "truncated" in lines[-1]
