@@ -41,7 +41,9 @@ def run(
     task: Annotated[str, typer.Argument(help="What to do, in plain words; or a workflow file to replay.")],
     model: Annotated[Optional[str], typer.Option(envvar="SCREENLOOP_MODEL", help=(
         "openai:gpt-5.4, anthropic:claude-sonnet-4-6, openai-compat:NAME@URL, replay:RUN_DIR"))] = None,
-    env: Annotated[Optional[str], typer.Option(help="desktop, browser or sandbox (default: browser, or the workflow's)")] = None,
+    env: Annotated[Optional[str], typer.Option(help=(
+        "desktop, browser or sandbox (default: browser, or the workflow's). A sandbox has no network "
+        "unless --allow-domain or the policy's domains.allow lists hosts."))] = None,
     start_url: Annotated[Optional[str], typer.Option(help="Open this URL first.")] = None,
     app_command: Annotated[Optional[str], typer.Option("--app", help="A desktop program to start.")] = None,
     effort: Annotated[str, typer.Option(help="none, low, medium, high or xhigh")] = "medium",
@@ -49,7 +51,9 @@ def run(
     max_cost: Annotated[Optional[float], typer.Option(help="Budget: US dollars.")] = None,
     max_time: Annotated[Optional[float], typer.Option(help="Budget: wall seconds.")] = None,
     policy: Annotated[Optional[Path], typer.Option(help="Policy file (YAML).")] = None,
-    allow_domain: Annotated[Optional[list[str]], typer.Option(help="Host pattern the browser may load (repeat).")] = None,
+    allow_domain: Annotated[Optional[list[str]], typer.Option(help=(
+        "Host pattern the browser may load (repeat); with --env sandbox, the only hosts the sandbox "
+        "can reach, through a proxy on this host (without any, it has no network)."))] = None,
     secret: Annotated[Optional[list[str]], typer.Option(help="NAME=env:VAR or NAME=file:PATH (repeat).")] = None,
     check: Annotated[Optional[list[str]], typer.Option(help="KIND:ARG, e.g. url_matches:/done (repeat).")] = None,
     out: Annotated[Path, typer.Option(help="Folder of run records.")] = Path("runs"),
@@ -176,6 +180,7 @@ def serve(
     token_env: str = typer.Option("SCREENLOOP_TOKEN", help="Read the token from this variable; if unset, one is generated and printed once."),
     max_body: int = typer.Option(1 << 20, help="Largest request body, in bytes."),
     start_url: str = typer.Option(None, help="Browser only: the page to open first."),
+    proxy: str = typer.Option(None, help="Browser only: send every request through this HTTP proxy."),
 ) -> None:
     """Expose one environment over HTTP for `environments.Remote` (the sandbox runs this)."""
     import os
@@ -191,7 +196,8 @@ def serve(
     if uds is None and host not in ("127.0.0.1", "::1", "localhost"):
         print(f"screenloop serve: binding {host}: anyone who can reach it and has the token drives this screen",
               file=sys.stderr)
-    environment = environment_for(env, width, height, display=display, start_url=start_url)  # type: ignore[arg-type]
+    environment = environment_for(env, width, height, display=display, start_url=start_url,  # type: ignore[arg-type]
+                                  proxy=proxy)
     sock = bind_socket(host, port, uds)
     where = uds or f"{host}:{sock.getsockname()[1]}"
     print(f"screenloop serve: {env} on {where}", file=sys.stderr, flush=True)

@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import shlex
 import time
-from collections.abc import AsyncIterator, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any, Literal
 
 from actions import UserError
@@ -34,15 +35,20 @@ async def open_environment(
     ready_timeout: float = 30.0,
     live: bool = False,
     announce: Callable[[str], None] = lambda message: None,
+    allow_hosts: Sequence[str] = (),
+    deny_hosts: Sequence[str] = (),
 ) -> AsyncIterator[Any]:
     """Start the environment, open the app or URL in it, wait until something is on screen.
 
     ``sandbox`` is a desktop in the screenloop container (or bubblewrap), driven from here as a
-    ``Remote``; it has no network, so a ``start_url`` must be reachable inside it (``file://``, or
-    a program started with ``app``). ``live`` prints the address of its noVNC view.
+    ``Remote``. Without ``allow_hosts`` it has no network, so a ``start_url`` must be reachable
+    inside it (``data:``, ``file://``, or a program started with ``app``); with them, it reaches
+    those hosts (less ``deny_hosts``) and nothing else, through a proxy on this host. ``live``
+    prints the address of its noVNC view. The other kinds guard requests with ``request_guard``.
     """
     if kind == "sandbox":
-        async with _sandbox(width, height, start_url, app, live, announce, ready_timeout) as remote:
+        async with _sandbox(width, height, start_url, app, live, announce, ready_timeout,
+                            allow_hosts, deny_hosts) as remote:
             yield remote
         return
     if kind == "browser":
@@ -68,8 +74,9 @@ async def open_environment(
 
 @contextlib.asynccontextmanager
 async def _sandbox(width: int, height: int, start_url: str | None, app: str | None, live: bool,
-                   announce: Callable[[str], None], timeout: float) -> AsyncIterator[Remote]:
-    sandbox = Sandbox(width=width, height=height, live_view=live)
+                   announce: Callable[[str], None], timeout: float, allow_hosts: Sequence[str],
+                   deny_hosts: Sequence[str]) -> AsyncIterator[Remote]:
+    sandbox = Sandbox(width=width, height=height, live_view=live, allow_hosts=allow_hosts, deny_hosts=deny_hosts)
     remote = await sandbox.start()
     try:
         if live and sandbox.live_url:
@@ -77,12 +84,15 @@ async def _sandbox(width: int, height: int, start_url: str | None, app: str | No
         if app:
             await remote.launch(shlex.split(app))
         elif start_url:
-            await remote.launch(kiosk_shell_command(start_url, "/tmp/screenloop-chromium", (width, height)))
+            await remote.launch(kiosk_shell_command(start_url, "/tmp/screenloop-chromium", (width, height),
+                                                    proxy=sandbox.proxy_url))
         if app or start_url:
             await _wait_for_first_paint(remote, timeout)
         yield remote
     finally:
         await sandbox.close()
+        if refused := Counter(f"{r.host}:{r.port}" for r in sandbox.requests if not r.allowed):
+            announce("the sandbox's proxy refused: " + ", ".join(f"{host} ({n})" for host, n in refused.most_common()))
 
 
 async def _wait_for_first_paint(desktop: Any, timeout: float) -> None:

@@ -3,13 +3,15 @@
 Safety in the prompt is a request; safety at the executor is a guarantee. Rules match by action
 type, by the domain of a URL, and by the text on screen near the target of a click ("Delete",
 "Pay", "Submit order"); the first rule that matches decides, else the default. The domain lists
-also guard every request the browser makes, not only the model's navigations.
+also guard every request the browser makes, not only the model's navigations, and in a sandbox
+they are its whole network (``environments.Sandbox(allow_hosts=...)``). Host patterns mean the
+same everywhere (``environments/_hosts.py``): ``*.example.com``, ``127.0.0.1:8080``.
 
 A policy file (YAML)::
 
     default: allow
     domains:
-      allow: ["localhost", "127.0.0.1", "*.example.com"]   # empty: every host not denied
+      allow: ["localhost", "127.0.0.1", "*.example.com"]   # empty: every host not denied (a sandbox: none)
       deny: ["*.facebook.com"]
     rules:
       - {actions: [run_script], decision: deny, reason: "code mode is off"}
@@ -19,7 +21,6 @@ A policy file (YAML)::
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from actions import Action, Navigate, UserError
+from environments import host_matches
 
 __all__ = ["Decision", "DomainLists", "Policy", "Rule", "Verdict"]
 
@@ -49,7 +51,7 @@ class Rule(BaseModel):
         if self.actions and action.type not in self.actions:
             return False
         if self.domains:
-            if not isinstance(action, Navigate) or not _host_matches(action.url, self.domains):
+            if not isinstance(action, Navigate) or not host_matches(action.url, self.domains):
                 return False
         if self.text:
             haystack = (text_near or "").lower()
@@ -100,9 +102,9 @@ class Policy(BaseModel):
         if parts.scheme not in ("http", "https", "ws", "wss"):
             return None
         host = parts.hostname or ""
-        if self.domains.deny and _host_matches(url, self.domains.deny):
+        if self.domains.deny and host_matches(url, self.domains.deny):
             return f"{host} is on the deny-list"
-        if self.domains.allow and not _host_matches(url, self.domains.allow):
+        if self.domains.allow and not host_matches(url, self.domains.allow):
             return f"{host} is not on the allow-list ({', '.join(self.domains.allow)})"
         return None
 
@@ -120,13 +122,6 @@ class Policy(BaseModel):
                     why += f" (text near the target: {text_near.strip()[:80]!r})"
                 return Verdict(decision=rule.decision, reason=why)
         return Verdict(decision=self.default, reason="the policy default")
-
-
-def _host_matches(url: str, patterns: list[str]) -> bool:
-    parts = urlsplit(url if "//" in url else "//" + url)
-    host = (parts.hostname or "").lower()
-    with_port = f"{host}:{parts.port}" if parts.port else host
-    return any(fnmatch.fnmatchcase(host, p.lower()) or fnmatch.fnmatchcase(with_port, p.lower()) for p in patterns)
 
 
 def _text_matches(pattern: str, haystack: str) -> bool:

@@ -102,7 +102,8 @@ async def run_from_options(options: RunOptions, *, console: Console | None = Non
     try:
         async with open_environment(env_kind, width=width, height=height, start_url=options.start_url,
                                     app=options.app, headed=options.headed, request_guard=policy.url_blocked,
-                                    live=options.live, announce=console.print) as env:
+                                    live=options.live, announce=console.print, allow_hosts=policy.domains.allow,
+                                    deny_hosts=policy.domains.deny) as env:
             agent = Agent(model, env, policy=policy, checks=checks, budget=budget, secrets=secrets, approver=approver,
                           runs_dir=options.out, config=config, listeners=listeners)
             return await agent.run(options.task)
@@ -134,7 +135,8 @@ async def _replay(options: RunOptions, policy: Policy, secrets: Secrets, checks:
         async with open_environment(options.env or spec.kind, width=width, height=height,
                                     start_url=options.start_url or spec.start_url, app=options.app or spec.program,
                                     headed=options.headed, request_guard=policy.url_blocked,
-                                    live=options.live, announce=console.print) as env:
+                                    live=options.live, announce=console.print, allow_hosts=policy.domains.allow,
+                                    deny_hosts=policy.domains.deny) as env:
             replayer = Replayer(workflow, env, model=model, source=source, inputs=values, policy=policy,
                                 secrets=secrets, approver=approver, runs_dir=options.out, config=config,
                                 listeners=listeners)

@@ -5,7 +5,8 @@ every home (``/root``, ``/home``, and the caller's ``$HOME`` wherever it is) are
 tmpfs, so nothing in the host user's home can be read. Only what screenloop needs to run is
 bound back, read-only: its virtual environment, the Python it was made from, its three packages
 and the entrypoint script. Every namespace is new, the network one included, which leaves only a
-loopback interface: pages served on the host's loopback are out of reach. All capabilities are
+loopback interface: pages served on the host's loopback are out of reach, unless an allow-list
+lets them through the host's proxy (``_proxy.py``). All capabilities are
 dropped, and the sandbox dies with the process that started it.
 
 Weaker than the container, on purpose cheaper: the system is the host's (read-only), there are

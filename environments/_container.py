@@ -1,7 +1,8 @@
 """The container backend of ``Sandbox``: the screenloop image under podman (or docker).
 
-The container gets no network (``--network=none``): the API and the live view cross the boundary
-as Unix sockets in a host directory mounted at ``/run/screenloop``. It runs as the image's
+The container gets no network (``--network=none``), allow-list or not: the API, the live view and
+the allow-list's proxy cross the boundary as Unix sockets in a host directory mounted at
+``/run/screenloop``. It runs as the image's
 non-root user, with every capability dropped, ``no-new-privileges``, a read-only root file system
 (``/tmp`` and the home are tmpfs), and memory, CPU and process-count limits.
 

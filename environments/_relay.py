@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 
-__all__ = ["start_relay"]
+__all__ = ["pump", "start_relay"]
 
 _CHUNK = 1 << 16
 
@@ -39,7 +39,8 @@ async def _open(address: str) -> tuple[asyncio.StreamReader, asyncio.StreamWrite
     return await asyncio.wait_for(asyncio.open_connection(where, port), 5)
 
 
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Copy until end of file or a broken connection, then close ``writer``."""
     try:
         while data := await reader.read(_CHUNK):
             writer.write(data)
@@ -64,7 +65,7 @@ async def start_relay(listen: str, target: str) -> asyncio.Server:
         except (OSError, TimeoutError):
             writer.close()
             return
-        await asyncio.gather(_pump(reader, upstream_writer), _pump(upstream_reader, writer))
+        await asyncio.gather(pump(reader, upstream_writer), pump(upstream_reader, writer))
 
     kind, where, port = _parse(listen)
     if kind == "unix":

@@ -115,6 +115,7 @@ class Browser(BaseEnvironment):
         settle: SettlePolicy | None = None,
         navigation_timeout: float = 30.0,
         extra_args: tuple[str, ...] = (),
+        proxy: str | None = None,
     ) -> None:
         super().__init__(width, height, settle or BROWSER_SETTLE)
         self.headless = headless
@@ -124,6 +125,8 @@ class Browser(BaseEnvironment):
         self.request_guard = request_guard
         self.navigation_timeout = navigation_timeout
         self.extra_args = extra_args
+        self.proxy = proxy
+        """An HTTP proxy for every request, loopback included (a sandbox's allow-list), or None."""
         self.blocked: list[tuple[str, str]] = []
         """Requests refused by ``request_guard``: (url, reason)."""
         self._playwright: Playwright | None = None
@@ -160,6 +163,7 @@ class Browser(BaseEnvironment):
                 headless=self.headless,
                 args=[*CHROMIUM_ARGS, "--force-device-scale-factor=1", *self.extra_args],
                 env=env,
+                proxy={"server": self.proxy} if self.proxy else None,  # Playwright adds <-loopback>
                 timeout=30_000,
             )
         except PlaywrightError as exc:

@@ -63,12 +63,19 @@ def prepare_profile(directory: Path) -> Path:
 
 
 def kiosk_flags(url: str, profile: str, size: tuple[int, int] = (1280, 800), *,
-                debugging_port: int | None = None) -> list[str]:
-    """The flags of a full-screen Chromium showing ``url`` (no executable, nothing written)."""
+                debugging_port: int | None = None, proxy: str | None = None) -> list[str]:
+    """The flags of a full-screen Chromium showing ``url`` (no executable, nothing written).
+
+    ``proxy`` sends every request through that HTTP proxy, loopback included: Chromium bypasses
+    the proxy for loopback unless told ``<-loopback>``, and in a sandbox with an allow-list,
+    ``127.0.0.1`` means the host's loopback, which only the proxy can reach.
+    """
     flags = [*CHROMIUM_ARGS, "--kiosk", "--force-device-scale-factor=1", "--window-position=0,0",
              f"--window-size={size[0]},{size[1]}", f"--user-data-dir={profile}"]
     if debugging_port is not None:
         flags.append(f"--remote-debugging-port={debugging_port}")
+    if proxy is not None:
+        flags += [f"--proxy-server={proxy}", "--proxy-bypass-list=<-loopback>"]
     return [*flags, url]
 
 
@@ -82,9 +89,9 @@ def kiosk_argv(url: str, profile: Path, size: tuple[int, int] = (1280, 800), *, 
 
 
 def kiosk_shell_command(url: str, profile: str, size: tuple[int, int] = (1280, 800),
-                        executable: str = "chromium") -> list[str]:
+                        executable: str = "chromium", *, proxy: str | None = None) -> list[str]:
     """The same, for another machine (a sandbox): a shell line that writes the profile, then execs."""
     preferences = shlex.quote(json.dumps(_PREFERENCES))
     folder = shlex.quote(profile + "/Default")
-    command = shlex.join([executable, *kiosk_flags(url, profile, size)])
+    command = shlex.join([executable, *kiosk_flags(url, profile, size, proxy=proxy)])
     return ["sh", "-c", f"mkdir -p {folder} && printf %s {preferences} > {folder}/Preferences && exec {command}"]

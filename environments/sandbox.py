@@ -4,11 +4,17 @@
     async with Sandbox() as env:                      # the screenloop image, no network
         await env.execute(Click(x=100, y=100))
     async with Sandbox(engine="bwrap") as env: ...    # the same, without a container engine
+    async with Sandbox(allow_hosts=["*.example.com"]) as env: ...   # only these hosts, via the host
 
 Whatever the backend, the boundary is one host directory, the run dir, mounted at
 ``/run/screenloop`` inside: the API socket, the live view socket, the frames shared with
 ``Remote`` for a fast observe, and the lease. The sandbox needs no network interface for any of
 it, so "no network" is the default and costs nothing.
+
+An allow-list does not change that: the sandbox still has no interface. The host runs a filtering
+proxy (``_proxy.py``) on ``run/proxy.sock``; inside, the entrypoint relays ``127.0.0.1:3128`` to it
+and gives programs ``HTTP_PROXY``/``HTTPS_PROXY``. Only hosts on the list get through, each request
+is logged, and the log sits beside the run dir, not in it, where the sandbox cannot rewrite it.
 
 The lease: the owner holds an exclusive ``flock`` on ``run_dir/lease`` while the sandbox runs.
 The entrypoint waits for a shared lock on the same file, which the kernel grants the moment the
@@ -25,6 +31,7 @@ import secrets
 import shutil
 import socket
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Literal
 
@@ -32,14 +39,18 @@ from actions import UserError
 
 from . import _bwrap, _container
 from ._process import spawn, stop
+from ._proxy import HostProxy, ProxyRecord
 from ._relay import start_relay
 from .errors import EnvironmentFailure, RemoteUnreachable
 from .remote import Remote
 
-__all__ = ["DEFAULT_IMAGE", "Sandbox", "novnc_url"]
+__all__ = ["DEFAULT_IMAGE", "PROXY_PORT", "Sandbox", "novnc_url"]
 
 DEFAULT_IMAGE = "localhost/screenloop:latest"
 """What ``scripts/build-image.sh`` builds."""
+
+PROXY_PORT = 3128
+"""Where programs inside a sandbox with an allow-list find the proxy: ``127.0.0.1:3128``."""
 
 Engine = Literal["auto", "podman", "docker", "bwrap"]
 
@@ -71,9 +82,16 @@ class Sandbox:
         live_view: bool = True,
         view_only: bool = False,
         start_timeout: float = 60.0,
+        allow_hosts: Sequence[str] = (),
+        deny_hosts: Sequence[str] = (),
     ) -> None:
         if env not in ("desktop", "browser"):
             raise UserError(f"env must be 'desktop' or 'browser', got {env!r}")
+        if isinstance(allow_hosts, str) or isinstance(deny_hosts, str):
+            raise UserError("allow_hosts and deny_hosts are lists of host patterns, not one string")
+        for pattern in (*allow_hosts, *deny_hosts):
+            if not pattern or "/" in pattern or any(c.isspace() for c in pattern):
+                raise UserError(f"{pattern!r} is not a host pattern (example.com, *.example.com, 127.0.0.1:8080)")
         if width <= 0 or height <= 0:
             raise UserError(f"screen size must be positive, got {width}x{height}")
         self.image = image
@@ -84,6 +102,12 @@ class Sandbox:
         self.live_view = live_view
         self.view_only = view_only
         self.start_timeout = start_timeout
+        self.allow_hosts = tuple(allow_hosts)
+        """Host patterns the sandbox may reach through the host's proxy; empty: no network at all."""
+        self.deny_hosts = tuple(deny_hosts)
+        """Host patterns refused even when ``allow_hosts`` matches."""
+        self.proxy_url = f"http://127.0.0.1:{PROXY_PORT}" if self.allow_hosts else None
+        """The proxy's address inside the sandbox (for Chromium's ``--proxy-server``), or None."""
         self.name = f"screenloop-{secrets.token_hex(4)}"
         """The container's name (also used for the run dir)."""
         self.remote: Remote | None = None
@@ -98,10 +122,17 @@ class Sandbox:
         self._process: asyncio.subprocess.Process | None = None
         self._log: IO[bytes] | None = None
         self._relay: asyncio.Server | None = None
+        self._proxy: HostProxy | None = None
         self._closed = False
 
     def __repr__(self) -> str:
         return f"Sandbox({self.name!r}, engine={self.engine!r}, env={self.env!r})"
+
+    @property
+    def requests(self) -> list[ProxyRecord]:
+        """What the sandbox asked of the network through the proxy, allowed or refused (the latest
+        10,000; kept after close)."""
+        return list(self._proxy.records) if self._proxy is not None else []
 
     async def __aenter__(self) -> Remote:
         return await self.start()
@@ -137,6 +168,10 @@ class Sandbox:
                   "LIVE_VIEW": "1" if self.live_view else "0", "VIEW_ONLY": "1" if self.view_only else "0"}
         secret = {"SCREENLOOP_TOKEN": self._token, "VNC_PASSWORD": self._vnc_password}
         assert self.run_dir is not None and self._base is not None
+        if self.allow_hosts:
+            self._proxy = HostProxy(self.allow_hosts, self.deny_hosts, log_path=os.path.join(self._base, "proxy.log"))
+            await self._proxy.start(str(self._run("proxy.sock")))
+            values["PROXY_PORT"] = str(PROXY_PORT)
         self._log = open(os.path.join(self._base, "sandbox.log"), "wb")  # noqa: SIM115 - closed in close()
         if self.engine == "bwrap":
             argv = _bwrap.bwrap_argv(run_dir=str(self.run_dir))
@@ -206,6 +241,8 @@ class Sandbox:
             if self.engine in ("podman", "docker"):
                 await _container.remove(self.engine, self.name)
             await stop(self._process, grace=10)
+        if self._proxy is not None:
+            await self._proxy.close()
         if self._lease is not None:
             self._lease.close()
         if self._log is not None:

@@ -226,13 +226,15 @@ def _error(status: int, detail: str, error: str | None = None) -> Response:
 
 
 def environment_for(kind: Literal["desktop", "browser"], width: int, height: int,
-                    display: str | None = None, start_url: str | None = None) -> BaseEnvironment:
+                    display: str | None = None, start_url: str | None = None,
+                    proxy: str | None = None) -> BaseEnvironment:
     """The environment ``screenloop serve --env`` names. A browser on a display runs headed on it
-    (so the live view shows it); without a display it runs headless."""
+    (so the live view shows it); without a display it runs headless. ``proxy`` is for the browser
+    (a desktop's programs find it in ``HTTP_PROXY``, set by whoever starts the server)."""
     if kind == "desktop":
         return Desktop(width, height, display=display)
     if kind == "browser":
-        return Browser(width, height, headless=display is None, display=display, start_url=start_url)
+        return Browser(width, height, headless=display is None, display=display, start_url=start_url, proxy=proxy)
     raise UserError(f"--env must be 'desktop' or 'browser', got {kind!r}")
 
 

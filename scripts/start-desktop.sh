@@ -6,7 +6,8 @@
 #
 # Settings (environment): WIDTH, HEIGHT, DISPLAY_NUM, SCREENLOOP_ENV (desktop|browser),
 # SCREENLOOP_RUN_DIR, SCREENLOOP_TOKEN (required), LIVE_VIEW (1|0), VNC_PASSWORD (optional),
-# VIEW_ONLY (1|0), SCREENLOOP_BIN, SCREENLOOP_PYTHON, NOVNC_DIR, START_TIMEOUT (seconds per step).
+# VIEW_ONLY (1|0), SCREENLOOP_BIN, SCREENLOOP_PYTHON, NOVNC_DIR, START_TIMEOUT (seconds per step),
+# PROXY_PORT (set when the host serves an allow-list proxy on $RUN_DIR/proxy.sock).
 set -euo pipefail
 
 WIDTH="${WIDTH:-1280}"
@@ -96,9 +97,23 @@ if [ -e "$RUN_DIR/lease" ]; then
   children+=($!)
 fi
 
+# An allow-list: the sandbox still has no network, but the host filters requests on proxy.sock.
+# A relay makes it 127.0.0.1:$PROXY_PORT in here, and every program started from now on (the
+# server's launches included) finds it in the usual variables. No socket, no network: fail closed.
+serve_proxy=()
+if [ -n "${PROXY_PORT:-}" ]; then
+  [ -S "$RUN_DIR/proxy.sock" ] || { log "PROXY_PORT is set but $RUN_DIR/proxy.sock is missing"; exit 2; }
+  "$SCREENLOOP_PYTHON" -m environments._relay "tcp:127.0.0.1:$PROXY_PORT" "unix:$RUN_DIR/proxy.sock" &
+  children+=($!)
+  wait_for "proxy relay" "$!" port_open "$PROXY_PORT"
+  export HTTP_PROXY="http://127.0.0.1:$PROXY_PORT"
+  export HTTPS_PROXY="$HTTP_PROXY" http_proxy="$HTTP_PROXY" https_proxy="$HTTP_PROXY"
+  serve_proxy=(--proxy "$HTTP_PROXY")
+fi
+
 mkdir -p "$RUN_DIR/frames"
 "$SCREENLOOP_BIN" serve --env "$SCREENLOOP_ENV" --display "$DISPLAY" \
-  --uds "$RUN_DIR/api.sock" --frames-dir "$RUN_DIR/frames" &
+  --uds "$RUN_DIR/api.sock" --frames-dir "$RUN_DIR/frames" "${serve_proxy[@]}" &
 children+=($!)
 wait_for "screenloop serve" "$!" health
 log "ready: $SCREENLOOP_ENV ${WIDTH}x${HEIGHT} on $DISPLAY"

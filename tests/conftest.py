@@ -32,12 +32,15 @@ TESTS = Path(__file__).parent
 
 class _Handler(SimpleHTTPRequestHandler):
     """Serves ``tests/``; ``/slow?ms=N`` answers "saved" after N milliseconds; ``POST /submit``
-    stores a JSON form, ``GET /submissions`` lists them, ``POST /delete`` is the dangerous button."""
+    stores a JSON form, ``GET /submissions`` lists them, ``POST /delete`` is the dangerous button.
+    Every request's path is kept in ``requests`` (what reached this server, and what did not)."""
 
     submissions: list[dict[str, Any]] = []
     deletions: list[float] = []
+    requests: list[str] = []
 
     def do_POST(self) -> None:  # noqa: N802
+        _Handler.requests.append(self.path)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/submit":
             record = json.loads(body or b"{}")
@@ -61,6 +64,7 @@ class _Handler(SimpleHTTPRequestHandler):
         super().__init__(*args, directory=str(TESTS), **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        _Handler.requests.append(self.path)
         url = urlparse(self.path)
         if url.path == "/submissions":
             self._json({"submissions": _Handler.submissions, "deletions": len(_Handler.deletions)})
@@ -96,6 +100,13 @@ def submissions(page_server: str) -> list[dict[str, Any]]:
     _Handler.submissions.clear()
     _Handler.deletions.clear()
     return _Handler.submissions
+
+
+@pytest.fixture
+def page_requests(page_server: str) -> list[str]:
+    """The paths the page server was asked for, in order (every request of the session: tests
+    look for a path of their own making)."""
+    return _Handler.requests
 
 
 @pytest.fixture

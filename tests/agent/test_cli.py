@@ -172,3 +172,40 @@ def test_a_desktop_program_started_with_app(tmp_path: Path, page_server: str, su
     assert done.returncode == 0, done.stderr
     assert submissions[0]["customer"] == "Initech"
     assert json.loads(done.stdout)["status"] == "success"
+
+
+def test_a_run_in_the_sandbox_reaches_the_hosts_page_through_the_allow_list(
+        tmp_path: Path, page_server: str, submissions: list) -> None:
+    from tests.environments.test_sandbox import container_unavailable
+
+    reason = container_unavailable()
+    if reason:
+        if os.environ.get("SCREENLOOP_REQUIRE_CONTAINER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    host = page_server.removeprefix("http://")  # 127.0.0.1:PORT, the host's loopback seen from the sandbox
+    model = write_turns(tmp_path / "turns.jsonl", form_turns("SANDBOXED"))
+    done = screenloop("run", "save an invoice for SANDBOXED", "--env", "sandbox", "--allow-domain", host,
+                      "--start-url", f"{page_server}/pages/form.html", "--model", model,
+                      "--check", saved_check(page_server, "SANDBOXED"), "--check", "text_visible:New invoice",
+                      "--out", str(tmp_path / "runs"), "--json",
+                      timeout=240)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["status"] == "success"
+    assert [s["customer"] for s in submissions] == ["SANDBOXED"]  # typed in the sandbox, saved on the host
+
+
+def test_without_an_allow_list_the_sandbox_cannot_load_the_hosts_page(tmp_path: Path, page_server: str) -> None:
+    from tests.environments.test_sandbox import container_unavailable
+
+    reason = container_unavailable()
+    if reason:
+        if os.environ.get("SCREENLOOP_REQUIRE_CONTAINER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    model = write_turns(tmp_path / "turns.jsonl", [Turn(actions=[Done()])])
+    done = screenloop("run", "look", "--env", "sandbox", "--start-url", f"{page_server}/pages/form.html",
+                      "--model", model, "--check", "text_visible:New invoice", "--out", str(tmp_path / "runs"),
+                      "--json", timeout=240)
+    result = json.loads(done.stdout)
+    assert result["status"] == "failed", done.stderr  # the same check passes with the allow-list (above)

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from actions import Click, Navigate
-from environments import DEFAULT_IMAGE, Browser, Remote, Sandbox
+from environments import DEFAULT_IMAGE, Browser, Remote, Sandbox, kiosk_shell_command
 
 ROOT = Path(__file__).resolve().parents[2]
 # A page that turns green where it is clicked: "the click landed", seen in the screenshot alone.
@@ -132,6 +132,86 @@ async def test_bwrap_sandbox_click_lands_and_live_view_answers() -> None:
 
 async def test_bwrap_sandbox_dies_with_its_owner() -> None:
     await owner_killed("bwrap")
+
+
+# the allow-list, both backends -------------------------------------------------------------------
+@pytest.fixture(params=["bwrap", "podman"])
+def engine(request: pytest.FixtureRequest) -> str:
+    if request.param == "podman":
+        request.getfixturevalue("podman")
+    return request.param
+
+
+async def run_inside(sandbox: Sandbox, remote: Remote, script: str, timeout: float = 30) -> str:
+    """Run a shell script in the sandbox (as a launched program); what it printed."""
+    assert sandbox.run_dir is not None
+    name = f"probe-{uuid.uuid4().hex}.txt"
+    out = f"/run/screenloop/{name}"
+    await remote.launch(["sh", "-c", f"{{ {script}; }} > {out} 2>&1; echo end >> {out}"])
+    probe = sandbox.run_dir / name
+    for _ in range(int(timeout / 0.05)):
+        if probe.exists() and probe.read_text().rstrip().endswith("end"):
+            break
+        await asyncio.sleep(0.05)
+    return probe.read_text()
+
+
+FETCH = ('"$SCREENLOOP_PYTHON" -c "import sys, urllib.request, urllib.error\n'
+         'try: print(urllib.request.urlopen(sys.argv[1], timeout=20).status)\n'
+         'except urllib.error.HTTPError as e: print(e.code, e.read().decode().strip())" ')
+
+
+async def test_the_allow_list_lets_chromium_reach_the_host_and_refuses_the_rest(
+        engine: str, page_server: str, page_requests: list[str]) -> None:
+    port = int(page_server.rsplit(":", 1)[1])
+    sandbox = Sandbox(engine=engine, live_view=False, allow_hosts=[f"127.0.0.1:{port}"])
+    allowed = f"{page_server}/pages/green.html?allowed-{uuid.uuid4().hex}"
+    refused = f"http://localhost:{port}/pages/green.html?refused-{uuid.uuid4().hex}"  # same server, other name
+    async with sandbox as remote:
+        # Chromium the way `--env sandbox` starts it: the refused page first, then the allowed one.
+        await remote.launch(kiosk_shell_command(refused, "/tmp/chromium-refused", remote.size, proxy=sandbox.proxy_url))
+        for _ in range(300):
+            if any(r.host == "localhost" and r.port == port for r in sandbox.requests):
+                break
+            await asyncio.sleep(0.1)
+        await remote.launch(kiosk_shell_command(allowed, "/tmp/chromium-allowed", remote.size, proxy=sandbox.proxy_url))
+        assert await screen_pixel(remote, 640, 400, (0, 170, 0)), "the host's page never appeared"
+        # Any program finds the proxy in HTTP_PROXY; and the sandbox still has no network interface.
+        seen = await run_inside(sandbox, remote, f"{FETCH} {allowed}; {FETCH} {refused}; "
+                                                 "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '")
+        log = (Path(sandbox.run_dir).parent / "proxy.log").read_text()  # type: ignore[arg-type]
+    lines = seen.splitlines()
+    assert lines[0] == "200", seen
+    assert lines[1] == f"403 localhost:{port} is not on the sandbox's allow-list (127.0.0.1:{port})", seen
+    assert lines[2:] == ["lo", "end"], seen  # loopback only
+    assert allowed.removeprefix(page_server) in page_requests
+    assert refused.split("?")[1] not in "".join(page_requests)  # the page server never saw it
+    refusals = [r for r in sandbox.requests if r.host == "localhost"]
+    assert len(refusals) >= 2 and not any(r.allowed for r in refusals)  # Chromium's (page, icon) and Python's
+    assert f'"host":"localhost","port":{port},"allowed":false' in log
+
+
+async def test_a_sandboxed_browser_uses_the_allow_list(page_server: str, page_requests: list[str]) -> None:
+    port = int(page_server.rsplit(":", 1)[1])
+    allowed = f"{page_server}/pages/other.html?{uuid.uuid4().hex}"
+    sandbox = Sandbox(engine="bwrap", env="browser", live_view=False, allow_hosts=[f"127.0.0.1:{port}"])
+    async with sandbox as remote:
+        result = await remote.execute(Navigate(url=allowed))
+        observed = await remote.observe()
+        refused = await remote.execute(Navigate(url=f"http://localhost:{port}/pages/other.html?refused"))
+    assert result.ok and observed.url == allowed
+    assert allowed.removeprefix(page_server) in page_requests
+    assert "/pages/other.html?refused" not in page_requests
+    refusals = [r for r in sandbox.requests if r.host == "localhost"]
+    assert refusals and not any(r.allowed for r in refusals), refused
+
+
+async def test_the_container_with_an_allow_list_still_has_no_network(podman: None, page_server: str) -> None:
+    sandbox = Sandbox(engine="podman", live_view=False, allow_hosts=["127.0.0.1"])
+    async with sandbox:
+        inspect = subprocess.run(["podman", "inspect", "--format", "{{.HostConfig.NetworkMode}}", sandbox.name],
+                                 capture_output=True, text=True, timeout=30)
+    assert inspect.stdout.split() == ["none"]
 
 
 # container -------------------------------------------------------------------------------------
