@@ -30,45 +30,37 @@ __all__ = ["Check", "CheckResult", "CommandCheck", "FileExists", "PageJs", "Text
 CheckResult = CheckResultModel
 
 
-class UrlMatches(BaseModel):
+class _Check(BaseModel):
+    def describe(self) -> str:
+        """The check as ``--check`` spells it."""
+        kind = self.kind  # type: ignore[attr-defined]
+        return f"{kind}:{getattr(self, _FIELDS[kind])}"
+
+
+class UrlMatches(_Check):
     kind: Literal["url_matches"] = "url_matches"
     pattern: str
 
-    def describe(self) -> str:
-        return f"url_matches:{self.pattern}"
 
-
-class TextVisible(BaseModel):
+class TextVisible(_Check):
     kind: Literal["text_visible"] = "text_visible"
     text: str
 
-    def describe(self) -> str:
-        return f"text_visible:{self.text}"
 
-
-class FileExists(BaseModel):
+class FileExists(_Check):
     kind: Literal["file_exists"] = "file_exists"
     path: str
 
-    def describe(self) -> str:
-        return f"file_exists:{self.path}"
 
-
-class CommandCheck(BaseModel):
+class CommandCheck(_Check):
     kind: Literal["command"] = "command"
     command: str
     timeout: float = 60.0
 
-    def describe(self) -> str:
-        return f"command:{self.command}"
 
-
-class PageJs(BaseModel):
+class PageJs(_Check):
     kind: Literal["page_js"] = "page_js"
     expression: str
-
-    def describe(self) -> str:
-        return f"page_js:{self.expression}"
 
 
 Check = Annotated[Union[UrlMatches, TextVisible, FileExists, CommandCheck, PageJs], Field(discriminator="kind")]

@@ -10,20 +10,8 @@ PACKAGES=(podman runc uidmap slirp4netns fuse-overlayfs debootstrap bubblewrap x
 CONF_DIR=/etc/containers/containers.conf.d
 CONF="$CONF_DIR/50-screenloop.conf"
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    echo "setup-podman: need root or sudo" >&2; return 1; fi
-}
-
-missing=()
-for pkg in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "setup-podman: installing ${missing[*]}"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source "$(dirname "$0")/_apt.sh"
+apt_install setup-podman "${PACKAGES[@]}"
 
 wanted='[engine]
 runtime = "runc"

@@ -16,21 +16,9 @@ PACKAGES=(
   python3-venv python3-dev ca-certificates
 )
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    echo "setup: need root or sudo to install: ${PACKAGES[*]}" >&2; return 1; fi
-}
-
+source scripts/_apt.sh
 if [ -z "${SKIP_APT:-}" ] && command -v apt-get >/dev/null; then
-  missing=()
-  for pkg in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-  done
-  if [ "${#missing[@]}" -gt 0 ]; then
-    echo "setup: installing ${missing[*]}"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-  fi
+  apt_install setup "${PACKAGES[@]}"
 fi
 
 PYTHON="${PYTHON:-}"
