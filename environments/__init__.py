@@ -15,7 +15,7 @@ Table of contents:
 - errors that mean the machine broke: ``environments/errors.py``
 """
 
-from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Observation
+from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Lifecycle, Observation
 from .browser import Browser
 from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, kiosk_shell_command, prepare_profile
 from .desktop import Desktop
@@ -39,6 +39,7 @@ __all__ = [
     "EnvironmentClosed",
     "EnvironmentFailure",
     "EnvironmentState",
+    "Lifecycle",
     "Observation",
     "PROXY_PORT",
     "ProxyRecord",

@@ -34,7 +34,7 @@ from actions import (
 from .errors import EnvironmentClosed
 from .settle import SettlePolicy, wait_until_stable
 
-__all__ = ["ActionResult", "BaseEnvironment", "Environment", "EnvironmentState", "Observation"]
+__all__ = ["ActionResult", "BaseEnvironment", "Environment", "EnvironmentState", "Lifecycle", "Observation"]
 
 
 class Observation(BaseModel):
@@ -86,20 +86,13 @@ class EnvironmentState(enum.Enum):
 _NO_SETTLE = (Screenshot, Done, Fail, Zoom, Wait)
 
 
-class BaseEnvironment(ABC):
-    """Shared lifecycle and execute pipeline; subclasses do the I/O."""
+class Lifecycle(ABC):
+    """The opened/closed state every environment shares (httpx's ``ClientState``): started once by
+    ``async with``, closed once, and refusing use before and after with a sentence."""
 
-    size: tuple[int, int]
-    settle_policy: SettlePolicy
-
-    def __init__(self, width: int, height: int, settle: SettlePolicy | None = None) -> None:
-        if width <= 0 or height <= 0:
-            raise UserError(f"screen size must be positive, got {width}x{height}")
-        self.size = (width, height)
-        self.settle_policy = settle or SettlePolicy()
+    def __init__(self) -> None:
         self.state = EnvironmentState.UNOPENED
 
-    # lifecycle ----------------------------------------------------------------------------
     async def __aenter__(self) -> Self:
         await self.start()
         return self
@@ -108,7 +101,7 @@ class BaseEnvironment(ABC):
         await self.close()
 
     async def start(self) -> None:
-        """Bring the environment up; called by ``async with``."""
+        """Bring the environment up; called by ``async with``. A failed start closes what it began."""
         if self.state is EnvironmentState.CLOSED:
             raise EnvironmentClosed(f"cannot reopen a {type(self).__name__} once it has been closed")
         if self.state is EnvironmentState.OPENED:
@@ -135,6 +128,26 @@ class BaseEnvironment(ABC):
             )
         if self.state is EnvironmentState.CLOSED:
             raise EnvironmentClosed(f"{type(self).__name__} has been closed")
+
+    @abstractmethod
+    async def _start(self) -> None: ...
+
+    @abstractmethod
+    async def _close(self) -> None: ...
+
+
+class BaseEnvironment(Lifecycle):
+    """Shared lifecycle and execute pipeline; subclasses do the I/O."""
+
+    size: tuple[int, int]
+    settle_policy: SettlePolicy
+
+    def __init__(self, width: int, height: int, settle: SettlePolicy | None = None) -> None:
+        super().__init__()
+        if width <= 0 or height <= 0:
+            raise UserError(f"screen size must be positive, got {width}x{height}")
+        self.size = (width, height)
+        self.settle_policy = settle or SettlePolicy()
 
     # the contract -------------------------------------------------------------------------
     async def observe(self) -> Observation:
@@ -189,13 +202,7 @@ class BaseEnvironment(ABC):
         """The region of a screenshot, at full resolution."""
         return image.crop(region)
 
-    # what implementations write -----------------------------------------------------------
-    @abstractmethod
-    async def _start(self) -> None: ...
-
-    @abstractmethod
-    async def _close(self) -> None: ...
-
+    # what implementations write (and _start/_close from Lifecycle) -------------------------
     @abstractmethod
     async def _observe(self) -> Observation: ...
 

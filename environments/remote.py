@@ -18,7 +18,7 @@ import contextlib
 import os
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
@@ -36,7 +36,7 @@ from ._wire import (
     LaunchRequest,
     observation_from_wire,
 )
-from .base import ActionResult, EnvironmentState, Observation
+from .base import ActionResult, Lifecycle, Observation
 from .errors import BrowserCrashed, DisplayError, EnvironmentClosed, EnvironmentFailure, RemoteUnreachable
 
 __all__ = ["Remote"]
@@ -48,7 +48,7 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _BROKEN_AFTER_SEND = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 
 
-class Remote:
+class Remote(Lifecycle):
     """An environment served by ``screenloop serve`` at ``url`` (or over the Unix socket ``uds``)."""
 
     def __init__(
@@ -65,6 +65,7 @@ class Remote:
         retries: int = 3,
         backoff: float = 0.1,
     ) -> None:
+        super().__init__()
         if not token:
             raise UserError("Remote needs the server's token")
         self.url = url.rstrip("/")
@@ -80,7 +81,6 @@ class Remote:
         """Screen pixels, known once started."""
         self.kind: str | None = None
         """'desktop' or 'browser', as the server reports it."""
-        self.state = EnvironmentState.UNOPENED
         self._token = token
         self._connect_timeout = connect_timeout
         self._client: httpx.AsyncClient | None = None
@@ -88,38 +88,19 @@ class Remote:
     def __repr__(self) -> str:
         return f"Remote({self.url!r}{f', uds={self.uds!r}' if self.uds else ''})"
 
-    # lifecycle ----------------------------------------------------------------------------
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def start(self) -> None:
+    # lifecycle (start/close/async with from Lifecycle) -------------------------------------
+    async def _start(self) -> None:
         """Connect and read the screen size from ``/health``; ``RemoteUnreachable`` if no answer."""
-        if self.state is EnvironmentState.CLOSED:
-            raise EnvironmentClosed("cannot reopen a Remote once it has been closed")
-        if self.state is EnvironmentState.OPENED:
-            return
         transport = httpx.AsyncHTTPTransport(uds=self.uds) if self.uds else None
         self._client = httpx.AsyncClient(
             base_url=self.url, transport=transport, headers={"authorization": f"Bearer {self._token}"},
             timeout=httpx.Timeout(self.timeout, connect=self._connect_timeout),
             limits=httpx.Limits(max_keepalive_connections=4, keepalive_expiry=60),
         )
-        self.state = EnvironmentState.OPENED
-        try:
-            await self.health()
-        except BaseException:
-            await self.close()
-            raise
+        await self._read_health()
 
-    async def close(self) -> None:
+    async def _close(self) -> None:
         """Drop the connection. The server and its environment keep running (the sandbox owns them)."""
-        if self.state is EnvironmentState.CLOSED:
-            return
-        self.state = EnvironmentState.CLOSED
         if self._client is not None:
             await self._client.aclose()
 
@@ -144,6 +125,10 @@ class Remote:
 
     # the contract -------------------------------------------------------------------------
     async def health(self) -> Health:
+        self._require_open()
+        return await self._read_health()
+
+    async def _read_health(self) -> Health:
         response = await self._request("GET", "/health", idempotent=True)
         health = Health.model_validate_json(response.content)
         self.size, self.kind = (health.width, health.height), health.kind
@@ -151,6 +136,7 @@ class Remote:
 
     async def observe(self) -> Observation:
         """Capture the remote screen; the image comes back as a PIL image in screen pixels."""
+        self._require_open()
         params = {"format": self.image_format, "quality": str(self.quality)}
         if self.frames_dir is not None:
             params = {"format": "raw", "via": "file"}
@@ -166,6 +152,7 @@ class Remote:
 
     async def execute(self, action: Action, *, settle: bool = True) -> ActionResult:
         """Run one action remotely; the server settles (unless told not to) and reports."""
+        self._require_open()
         body = action.model_dump_json().encode()
         path = "/execute" if settle else "/execute?settle=0"
         response = await self._request("POST", path, idempotent=False, content=body,
@@ -177,6 +164,7 @@ class Remote:
 
     async def launch(self, argv: Sequence[str], env: Mapping[str, str] | None = None) -> int:
         """Start a program on the remote desktop; returns its pid there."""
+        self._require_open()
         request = LaunchRequest(argv=list(argv), env=dict(env or {}))
         response = await self._request("POST", "/launch", idempotent=False,
                                        content=request.model_dump_json().encode(),
@@ -188,7 +176,6 @@ class Remote:
     # plumbing -----------------------------------------------------------------------------
     async def _request(self, method: str, path: str, *, idempotent: bool, timeout: float | None = None,
                        **kwargs: Any) -> httpx.Response:
-        self._require_open()
         assert self._client is not None
         if timeout is not None:
             kwargs["timeout"] = httpx.Timeout(timeout, connect=self._connect_timeout)
@@ -235,11 +222,6 @@ class Remote:
             "is the server or its sandbox still running?"
         )
 
-    def _require_open(self) -> None:
-        if self.state is EnvironmentState.UNOPENED:
-            raise EnvironmentClosed("Remote is not started: use `async with Remote(url, token) as env`")
-        if self.state is EnvironmentState.CLOSED:
-            raise EnvironmentClosed("Remote has been closed")
 
 
 def _take_frame(directory: str, name: str) -> bytes:
