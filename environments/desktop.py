@@ -60,6 +60,11 @@ SCROLL_STEP_PX = 120
 """Pixels per wheel click: Chromium on X11 scrolls 120 px per click at 100% zoom
 (measured in ``tests/environments/test_input.py``); ``Scroll(dy=...)`` is rounded to whole clicks."""
 
+DESKTOP_SETTLE = SettlePolicy(interval=0.010, quiet=0.060, timeout=3.0, grace=0.150)
+"""XTEST input is not acknowledged: an application may draw its answer after the quiet window, so
+an unchanged screen is only accepted once 150 ms have passed (a browser, whose input Playwright
+waits for, needs no grace)."""
+
 DOUBLE_CLICK_GUARD_S = 0.5
 """Separate ``Click`` actions on the same spot must not merge into a double click (X toolkits count
 clicks closer than about 400-500 ms as one multi-click), so a click within this time of the last
@@ -89,7 +94,7 @@ class Desktop(BaseEnvironment):
         start_timeout: float = 10.0,
         call_timeout: float = 5.0,
     ) -> None:
-        super().__init__(width, height, settle)
+        super().__init__(width, height, settle or DESKTOP_SETTLE)
         if input_backend not in ("xtest", "pyautogui"):
             raise UserError(f"input_backend must be 'xtest' or 'pyautogui', got {input_backend!r}")
         self.display: str | None = display

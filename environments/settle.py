@@ -29,6 +29,10 @@ class SettlePolicy:
     """Seconds the digest must stay the same to count as settled."""
     timeout: float = 3.0
     """Upper bound in seconds; past it we go on and report ``stable=False``."""
+    grace: float = 0.0
+    """Seconds to keep waiting for a first change while the screen still equals the one before.
+    Input that is not acknowledged (XTEST) can be drawn later than the quiet window on a busy
+    machine; without a grace, such an action would be reported as changing nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,7 @@ async def wait_until_stable(
     last_change = start if last == before else clock()
     while True:
         now = clock()
-        if now - last_change >= policy.quiet:
+        if now - last_change >= policy.quiet and (last != before or now - start >= policy.grace):
             return Settled(last != before, True, (now - start) * 1000, last)
         if now - start >= policy.timeout:
             return Settled(last != before, False, (now - start) * 1000, last)

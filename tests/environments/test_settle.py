@@ -56,3 +56,22 @@ async def test_a_screen_that_never_stops_is_bounded_by_the_timeout() -> None:
                                      clock=t.clock, sleep=t.sleep)
     assert not result.stable and result.changed
     assert 1500 <= result.waited_ms < 1600
+
+
+async def test_a_late_first_change_is_caught_within_the_grace() -> None:
+    t = FakeTime()
+    frames = [(0, "a"), (0.12, "b")]  # drawn after the 60 ms quiet window, as a busy app may
+    without = await wait_until_stable(screen(frames, t), before="a", policy=SettlePolicy(quiet=0.06),
+                                      clock=t.clock, sleep=t.sleep)
+    assert not without.changed  # what a plain quiet window reports
+    t = FakeTime()
+    result = await wait_until_stable(screen(frames, t), before="a", policy=SettlePolicy(quiet=0.06, grace=0.15),
+                                     clock=t.clock, sleep=t.sleep)
+    assert result.changed and result.stable and result.digest == "b"
+
+
+async def test_the_grace_does_not_hold_a_screen_that_already_changed() -> None:
+    t = FakeTime()
+    result = await wait_until_stable(screen([(0, "a"), (0.01, "b")], t), before="a",
+                                     policy=SettlePolicy(quiet=0.06, grace=1.0), clock=t.clock, sleep=t.sleep)
+    assert result.changed and result.waited_ms < 100
