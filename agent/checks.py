@@ -21,8 +21,8 @@ from pydantic import BaseModel, Field, TypeAdapter
 from actions import UserError
 from environments import Browser, Environment, Observation
 
-from .events import CheckResultModel
-from .screen import visible_text
+from .record.events import CheckResultModel
+from .perception.screen import visible_text
 
 __all__ = ["Check", "CheckResult", "CommandCheck", "FileExists", "PageJs", "TextVisible", "UrlMatches",
            "parse_check", "run_checks"]

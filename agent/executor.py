@@ -13,12 +13,12 @@ from typing import Literal
 from actions import Action, ActionError, MouseDown, MouseUp, TypeSecret, TypeText, action_point
 from environments import ActionResult, Environment, Observation
 
-from .approval import ApprovalRequest, Approver, deny_all
-from .events import ActionEvent, ElementInfo, ObservationEvent, RunRecorder
+from .safety.approval import ApprovalRequest, Approver, deny_all
+from .record.events import ActionEvent, ElementInfo, ObservationEvent, RunRecorder
 from .models.base import ActionFeedback
-from .policy import Policy
-from .screen import element_at, mask_sensitive_fields, text_near
-from .secrets import Secrets
+from .safety.policy import Policy
+from .perception.screen import element_at, mask_sensitive_fields, text_near
+from .safety.secrets import Secrets
 
 __all__ = ["Executor"]
 

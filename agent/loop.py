@@ -21,10 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from actions import Action, Done, Fail, Screenshot, ScreenloopError, Wait, action_point
 from environments import Environment, EnvironmentFailure, Observation
 
-from .approval import Approver, deny_all
+from .safety.approval import Approver, deny_all
 from .checks import Check, run_checks
 from .errors import ModelError, PolicyDenied, ScriptExhausted
-from .events import (
+from .record.events import (
     ChecksEvent,
     CheckResultModel,
     NoteEvent,
@@ -37,10 +37,10 @@ from .events import (
 )
 from .executor import Executor
 from .models.base import ActionFeedback, Model, ModelInput, Turn, Usage
-from .policy import Policy
-from .report import write_report
-from .screen import screens_match
-from .secrets import Secrets
+from .safety.policy import Policy
+from .record.report import write_report
+from .perception.screen import screens_match
+from .safety.secrets import Secrets
 
 __all__ = ["Agent", "Budget", "EXIT_CODES", "RunResult"]
 

@@ -2,28 +2,23 @@
 
 Table of contents:
 
-- the contract (``Environment``, ``Observation``, ``ActionResult``): ``environments/base.py``
-- ``Desktop`` (Xvfb, window manager, XTEST input, MIT-SHM capture): ``environments/desktop.py``
-  and ``environments/x11.py``
-- ``Browser`` (Playwright Chromium): ``environments/browser.py``
-- ``Remote`` (the contract over HTTP) and ``screenloop serve``: ``environments/remote.py`` and
-  ``environments/server.py``; the protocol between them: ``environments/_wire.py``
-- ``Sandbox`` (a container or a bubblewrap sandbox, driven as a ``Remote``): ``environments/sandbox.py``;
-  its allow-list of hosts, a filtering proxy on the host: ``environments/_proxy.py``
-- host patterns (``*.example.com``, ``127.0.0.1:8080``), shared with the policy: ``environments/_hosts.py``
-- settle instead of sleep: ``environments/settle.py``
-- errors that mean the machine broke: ``environments/errors.py``
+- the contract (``Environment``, ``Observation``, ``ActionResult``, the lifecycle): ``base.py``
+- ``Desktop`` (Xvfb, window manager, XTEST input, MIT-SHM capture): ``desktop/``
+- ``Browser`` (Playwright Chromium, the request guard): ``browser/``
+- ``Remote`` (the contract over HTTP) and ``screenloop serve``: ``remote/``
+- ``Sandbox`` (a container or bubblewrap, driven as a ``Remote``; its allow-list proxy): ``sandbox/``
+- host patterns (``*.example.com``, ``127.0.0.1:8080``), shared with the policy: ``_hosts.py``
+- settle instead of sleep: ``settle.py``
+- errors that mean the machine broke: ``errors.py``
 """
 
-from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Lifecycle, Observation
-from .browser import Browser
-from .chromium import CHROMIUM_ARGS, find_chromium, kiosk_argv, kiosk_shell_command, prepare_profile
-from .desktop import Desktop
 from ._hosts import host_matches
-from ._proxy import ProxyRecord
+from .base import ActionResult, BaseEnvironment, Environment, EnvironmentState, Lifecycle, Observation
+from .browser import CHROMIUM_ARGS, Browser, find_chromium, kiosk_argv, kiosk_shell_command, prepare_profile
+from .desktop import Desktop
 from .errors import BrowserCrashed, DisplayError, EnvironmentClosed, EnvironmentFailure, RemoteUnreachable
 from .remote import Remote
-from .sandbox import DEFAULT_IMAGE, PROXY_PORT, Sandbox, novnc_url
+from .sandbox import DEFAULT_IMAGE, PROXY_PORT, ProxyRecord, Sandbox, novnc_url
 from .settle import SettlePolicy, Settled, wait_until_stable
 
 __all__ = [

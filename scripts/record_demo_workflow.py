@@ -17,12 +17,12 @@ sys.path.insert(0, str(ROOT))
 
 from actions import TypeText  # noqa: E402
 from agent.checks import CommandCheck  # noqa: E402
-from agent.export import export_workflow  # noqa: E402
-from agent.launch import open_environment  # noqa: E402
+from agent.workflows.export import export_workflow  # noqa: E402
+from agent.app.launch import open_environment  # noqa: E402
 from agent.loop import Agent  # noqa: E402
 from agent.models import ReplayModel  # noqa: E402
-from agent.secrets import Secrets  # noqa: E402
-from agent.workflow import InputSpec  # noqa: E402
+from agent.safety.secrets import Secrets  # noqa: E402
+from agent.workflows.workflow import InputSpec  # noqa: E402
 from examples.invoice_app import DEMO_PASSWORD, serve_app  # noqa: E402
 from examples.invoice_app.script import DEFAULT_INPUTS as INPUTS, demo_turns  # noqa: E402
 

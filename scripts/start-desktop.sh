@@ -85,7 +85,7 @@ if [ "$LIVE_VIEW" = 1 ]; then
   children+=($!)
   wait_for "websockify (noVNC)" "$!" port_open 6080
   # The sandbox has no network: the host reaches the live view through a socket in the run dir.
-  "$SCREENLOOP_PYTHON" -m environments._relay "unix:$RUN_DIR/live.sock" "tcp:127.0.0.1:6080" &
+  "$SCREENLOOP_PYTHON" -m environments.sandbox._relay "unix:$RUN_DIR/live.sock" "tcp:127.0.0.1:6080" &
   children+=($!)
   wait_for "live view relay" "$!" test -S "$RUN_DIR/live.sock"
 fi
@@ -103,7 +103,7 @@ fi
 serve_proxy=()
 if [ -n "${PROXY_PORT:-}" ]; then
   [ -S "$RUN_DIR/proxy.sock" ] || { log "PROXY_PORT is set but $RUN_DIR/proxy.sock is missing"; exit 2; }
-  "$SCREENLOOP_PYTHON" -m environments._relay "tcp:127.0.0.1:$PROXY_PORT" "unix:$RUN_DIR/proxy.sock" &
+  "$SCREENLOOP_PYTHON" -m environments.sandbox._relay "tcp:127.0.0.1:$PROXY_PORT" "unix:$RUN_DIR/proxy.sock" &
   children+=($!)
   wait_for "proxy relay" "$!" port_open "$PROXY_PORT"
   export HTTP_PROXY="http://127.0.0.1:$PROXY_PORT"

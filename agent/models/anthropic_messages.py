@@ -24,7 +24,7 @@ import anthropic
 
 from actions import Action, ActionError, Frame, UserError, from_anthropic
 
-from ..approval import Approver
+from ..safety.approval import Approver
 from . import _feedback
 from ._pruning import ImagePruner
 from ._sdk_errors import anthropic_errors

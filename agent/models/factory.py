@@ -19,7 +19,7 @@ from typing import Any
 
 from actions import UserError
 
-from ..approval import Approver
+from ..safety.approval import Approver
 from .anthropic_messages import AnthropicMessagesModel
 from .base import Effort, Model
 from .images import ImageFormat

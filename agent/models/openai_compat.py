@@ -23,7 +23,7 @@ import openai
 
 from actions import Action, ActionError, Frame, UserError, from_pyautogui, from_uitars, uitars_thought
 
-from ..approval import Approver
+from ..safety.approval import Approver
 from . import _feedback
 from ._prompts import PYAUTOGUI_PROMPT, UITARS_PROMPT
 from ._pruning import ImagePruner

@@ -25,7 +25,7 @@ import openai
 
 from actions import Action, ActionError, Frame, UserError, from_openai
 
-from ..approval import ApprovalRequest, Approver
+from ..safety.approval import ApprovalRequest, Approver
 from ..errors import PolicyDenied
 from . import _feedback
 from ._sdk_errors import openai_errors

@@ -33,7 +33,7 @@ class ReplayModel(Model):
         """Turns from a run folder (its ``model_turn`` events), or a JSON list / JSON-lines file of turns."""
         source = Path(path)
         if source.is_dir():
-            from ..events import TurnEvent, read_events  # events import models.base; import late
+            from ..record.events import TurnEvent, read_events  # events import models.base; import late
 
             turns = [e.turn for e in read_events(source) if isinstance(e, TurnEvent)]
             return cls(turns, name=f"replay:{source}")

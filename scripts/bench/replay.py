@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _stats import Timing  # noqa: E402
 
-from agent.export import export_workflow  # noqa: E402
+from agent.workflows.export import export_workflow  # noqa: E402
 from agent.loop import Agent  # noqa: E402
 from agent.models import ReplayModel  # noqa: E402
-from agent.replayer import Replayer  # noqa: E402
-from agent.secrets import Secrets  # noqa: E402
-from agent.workflow import Workflow  # noqa: E402
+from agent.workflows.replayer import Replayer  # noqa: E402
+from agent.safety.secrets import Secrets  # noqa: E402
+from agent.workflows.workflow import Workflow  # noqa: E402
 from environments import Browser  # noqa: E402
 from examples.invoice_app import DEMO_PASSWORD, serve_app  # noqa: E402
 from examples.invoice_app.script import demo_turns  # noqa: E402

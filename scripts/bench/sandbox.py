@@ -35,7 +35,7 @@ from _stats import Timing, measure  # noqa: E402
 from actions import Click  # noqa: E402
 from environments import Desktop, Remote, Sandbox  # noqa: E402
 from environments._process import spawn, stop  # noqa: E402
-from environments.server import bind_socket  # noqa: E402
+from environments.remote.server import bind_socket  # noqa: E402
 
 
 def point(i: int) -> tuple[int, int]:

@@ -11,18 +11,18 @@ from playwright.async_api import Page
 from rich.console import Console
 
 from actions import Click, TypeText
-from agent.approval import ApprovalRequest
+from agent.safety.approval import ApprovalRequest
 from agent.checks import parse_check
-from agent.live import LiveView
+from agent.record.live import LiveView
 from agent.loop import Agent
 from agent.models import make_model
-from agent.replayer import Replayer
-from agent.secrets import Secrets
+from agent.workflows.replayer import Replayer
+from agent.safety.secrets import Secrets
 from environments import Browser, Desktop
 from examples.invoice_app import DEMO_PASSWORD, serve_app
 
 from ..conftest import saved_check
-from .test_workflows import app, for_app, recorded  # noqa: F401 - fixtures shared with the workflow tests
+from .workflows.test_workflows import app, for_app, recorded  # noqa: F401 - fixtures shared with the workflow tests
 from .wire_server import (
     WireServer,
     anthropic_message,
@@ -171,7 +171,7 @@ async def test_a_secret_value_reaches_no_request_record_report_or_log(form: Brow
 @pytest.mark.parametrize("app", ["renamed"], indirect=True)
 async def test_a_renamed_button_heals_through_the_anthropic_wire(recorded, app, wire: WireServer,  # type: ignore[no-untyped-def]  # noqa: F811
                                                                  tmp_path: Path) -> None:
-    from agent.workflow import load_workflow
+    from agent.workflows.workflow import load_workflow
 
     wire.script_anthropic(
         anthropic_message(text_block("The save button is now called Create invoice."), tool_use(Click(x=475, y=416))),

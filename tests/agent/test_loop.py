@@ -21,13 +21,13 @@ from actions import (
     TypeSecret,
     TypeText,
 )
-from agent.approval import ApprovalRequest
+from agent.safety.approval import ApprovalRequest
 from agent.checks import parse_check
-from agent.events import ActionEvent, NoteEvent, RunFinished, read_events
+from agent.record.events import ActionEvent, NoteEvent, RunFinished, read_events
 from agent.loop import Agent, Budget
 from agent.models import ReplayModel, Turn, Usage
-from agent.policy import Policy
-from agent.secrets import Secrets
+from agent.safety.policy import Policy
+from agent.safety.secrets import Secrets
 from environments import Browser
 
 from ..conftest import saved_check

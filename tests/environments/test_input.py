@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from actions import Click, Drag, Frame, HoldKey, KeyPress, Point, Scroll, TypeText
-from environments.desktop import SCROLL_STEP_PX
+from environments.desktop.desktop import SCROLL_STEP_PX
 
 from ..conftest import Surface
 
